@@ -16,7 +16,7 @@ for (const group of ["packages", "apps"]) {
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, "utf8"));
     passed += report.numPassedTests ?? 0;
-    failed += (report.numFailedTests ?? 0);
+    failed += report.numFailedTests ?? 0;
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   }
 }

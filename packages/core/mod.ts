@@ -6,3 +6,4 @@
  * @module
  */
 export * from "./errors.ts";
+export * from "./shareable.ts";
