@@ -7,3 +7,4 @@
  */
 export * from "./errors.ts";
 export * from "./shareable.ts";
+export * from "./task.ts";
