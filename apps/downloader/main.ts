@@ -1,0 +1,252 @@
+/**
+ * The downloader's command line: `node dist/main.js [options]`. Downloads the course's six user
+ * pictures (or `--ids`, or `--count`) on the chosen concurrency model, from a local randomuser.me
+ * stand-in (default), the real service (`--real`) or another server (`--base-url`).
+ *
+ * @module
+ */
+import { realpathSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import cliProgress from "cli-progress";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { RANDOMUSER_URL } from "./download.ts";
+import { type DownloadModel, type DownloadOutcome, MODELS } from "./models.ts";
+import { startServer } from "./server.ts";
+
+/** The course's ids. */
+export const DEFAULT_IDS: readonly number[] = [123, 456, 789, 111, 222, 333];
+
+/** The model used when `--model` is not given. */
+export const DEFAULT_MODEL = "async";
+
+/** A stream the CLI writes to. */
+export interface CliStream {
+  write(text: string): unknown;
+  /** True when it is a terminal: then a progress bar is drawn. */
+  isTTY?: boolean;
+}
+
+/** Options of {@linkcode main}: where output goes and how to stop it. */
+export interface MainOptions {
+  /**
+   * Progress lines and the summary.
+   * @default {process.stdout}
+   */
+  stdout?: CliStream;
+  /**
+   * Errors, and the progress bar on a terminal.
+   * @default {process.stderr}
+   */
+  stderr?: CliStream;
+  /** Aborts the downloads in flight (Ctrl-C); the run then ends with exit code 130. */
+  signal?: AbortSignal;
+}
+
+/** Exit codes of {@linkcode main}. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!(Number.isSafeInteger(n) && n >= 1 && n <= max)) {
+      throw new InvalidArgumentError(`The ${name} must be an integer from 1 to ${max}: received "${value}"`);
+    }
+    return n;
+  };
+}
+
+function nonNegativeInteger(name: string) {
+  return (value: string): number => {
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`The ${name} must be a non-negative integer: received "${value}"`);
+    }
+    return n;
+  };
+}
+
+function idList(value: string): number[] {
+  const parts = value.split(",").map((part) => part.trim());
+  const ids = parts.map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
+  const bad = parts.find((part, i) => !Number.isSafeInteger(ids[i]) || part === "");
+  if (bad !== undefined || parts.length === 0) {
+    throw new InvalidArgumentError(
+      `Each id must be a non-negative integer, separated by commas: received "${bad ?? value}" in "${value}"`,
+    );
+  }
+  return ids;
+}
+
+function httpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`The base URL must be an http or https URL: received "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidArgumentError(`The base URL must be an http or https URL: received "${value}"`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+interface ParsedOptions {
+  ids: number[];
+  count?: number;
+  start: number;
+  model: string;
+  concurrency: number;
+  out: string;
+  real?: boolean;
+  baseUrl?: string;
+  latency: number;
+  quiet?: boolean;
+}
+
+function program(stdout: CliStream, stderr: CliStream): Command {
+  const width = Math.max(...MODELS.map((m) => m.name.length));
+  return new Command("downloader")
+    .description("Download the course's user pictures from randomuser.me (or a local stand-in) on a concurrency model.")
+    .addOption(
+      new Option("--ids <list>", "comma-separated user ids (the seeds)")
+        .default([...DEFAULT_IDS], DEFAULT_IDS.join(","))
+        .argParser(idList),
+    )
+    .addOption(
+      new Option("--count <n>", "download n consecutive ids from --start instead of --ids")
+        .argParser(positiveInteger("count", 100_000))
+        .conflicts("ids"),
+    )
+    .addOption(new Option("--start <id>", "the first id for --count").default(1).argParser(nonNegativeInteger("start")))
+    .addOption(
+      new Option("--model <name>", "the concurrency model").choices(MODELS.map((m) => m.name)).default(DEFAULT_MODEL),
+    )
+    .addOption(
+      new Option("--concurrency <n>", "downloads at once, for the models that run several")
+        .default(4)
+        .argParser(positiveInteger("concurrency", 1024)),
+    )
+    .addOption(new Option("--out <dir>", "output folder (created if missing)").default("output"))
+    .addOption(
+      new Option("--real", `use the real service, ${RANDOMUSER_URL} (needs the internet)`).conflicts("baseUrl"),
+    )
+    .addOption(new Option("--base-url <url>", "use another randomuser.me-compatible server").argParser(httpUrl))
+    .addOption(
+      new Option("--latency <ms>", "delay of each answer of the local server, in ms")
+        .default(0)
+        .argParser(nonNegativeInteger("latency"))
+        .conflicts(["real", "baseUrl"]),
+    )
+    .addOption(new Option("--quiet", "print nothing but errors"))
+    .addHelpText("after", `\nModels:\n${MODELS.map((m) => `  ${m.name.padEnd(width)}  ${m.description}`).join("\n")}\n`)
+    .helpOption("-h, --help", "show this help")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
+    .exitOverride();
+}
+
+/**
+ * Runs the CLI with `argv` (the arguments after `node main.js`) and resolves to the exit code:
+ * 0 when every picture was written, 1 when a download failed, 2 on bad input, 130 when `signal`
+ * aborted the run. Never calls `process.exit`.
+ *
+ * @param argv The command-line arguments, e.g. `["--model", "sequential"]`.
+ * @param options Output streams and an abort signal.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * const code = await main(["--ids", "1,2", "--out", "output", "--quiet"]);
+ * console.assert(code === 0);
+ * ```
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const { stdout = process.stdout, stderr = process.stderr, signal } = options;
+  const command = program(stdout, stderr);
+  try {
+    command.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  const opts = command.opts<ParsedOptions>();
+  const model = MODELS.find((m) => m.name === opts.model) as DownloadModel;
+  const ids = opts.count === undefined ? opts.ids : Array.from({ length: opts.count }, (_, i) => opts.start + i);
+  const quiet = opts.quiet === true;
+  const say = (line: string): void => {
+    if (!quiet) stdout.write(`${line}\n`);
+  };
+
+  const started = performance.now();
+  await using local = opts.real || opts.baseUrl ? undefined : await startServer({ latency: opts.latency });
+  const baseUrl = local?.url ?? opts.baseUrl ?? RANDOMUSER_URL;
+  say(
+    `Downloading ${ids.length} picture${ids.length === 1 ? "" : "s"} from ${local ? `a local stand-in for randomuser.me at ${baseUrl}` : baseUrl}` +
+      ` into ${opts.out}/ (model ${model.name}${model.usesConcurrency ? `, concurrency ${opts.concurrency}` : ""})`,
+  );
+
+  const useBar = !quiet && stderr.isTTY === true;
+  const bar = useBar
+    ? new cliProgress.SingleBar(
+        {
+          stream: stderr as NodeJS.WritableStream,
+          format: "  {bar} {value}/{total} | {failed} failed | {duration_formatted}",
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let failed = 0;
+  bar?.start(ids.length, 0, { failed });
+  const onSettled = (outcome: DownloadOutcome): void => {
+    if (!outcome.ok) failed++;
+    if (bar) bar.increment(1, { failed });
+    else if (outcome.ok) say(`  ok    ${outcome.id} -> ${outcome.path}`);
+    else if (!quiet) stdout.write(`  FAIL  ${outcome.id}: ${message(outcome.error)}\n`);
+  };
+
+  const outcomes = await model.run(ids, {
+    baseUrl,
+    outDir: opts.out,
+    concurrency: opts.concurrency,
+    onSettled,
+    ...(signal ? { signal } : {}),
+  });
+  bar?.stop();
+  const elapsed = Math.round(performance.now() - started);
+  const failures = outcomes.filter((o) => !o.ok);
+  for (const outcome of failures) {
+    if (!outcome.ok && (bar || quiet)) stderr.write(`error: id ${outcome.id}: ${message(outcome.error)}\n`);
+  }
+  say(
+    `Done: ${outcomes.length - failures.length} file${outcomes.length - failures.length === 1 ? "" : "s"} written to ${opts.out}/, ` +
+      `${failures.length} failed, ${elapsed} ms`,
+  );
+  if (signal?.aborted) return EXIT.interrupted;
+  return failures.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** The error's message followed by its causes' ("Cannot reach …: fetch failed: connect ECONNREFUSED …"). */
+function message(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 4; e = e instanceof Error ? e.cause : undefined) {
+    parts.push(e instanceof Error ? e.message : String(e));
+  }
+  return parts.join(": ");
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  const controller = new AbortController();
+  const interrupt = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    controller.abort(new Error("Interrupted"));
+  };
+  process.on("SIGINT", interrupt);
+  process.exitCode = await main(process.argv.slice(2), { signal: controller.signal });
+  process.off("SIGINT", interrupt);
+}
