@@ -225,7 +225,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   }
   say(
     `Done: ${outcomes.length - failures.length} file${outcomes.length - failures.length === 1 ? "" : "s"} written to ${opts.out}/, ` +
-      `${failures.length} failed, ${elapsed} ms`,
+      `${failures.length} failed, ${elapsed} ms${signal?.aborted ? " (interrupted)" : ""}`,
   );
   if (signal?.aborted) return EXIT.interrupted;
   return failures.length > 0 ? EXIT.failed : EXIT.ok;
