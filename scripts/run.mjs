@@ -78,6 +78,11 @@ switch (task) {
   case "format":
     run(pnpmBin, ["exec", "biome", "check", "--write", ".", ...extra]);
     break;
+  case "test":
+    // the whole suite: formatting and lint, type checks, then every package's tests (turbo builds first)
+    run(pnpmBin, ["exec", "biome", "ci", "."]);
+    run(pnpmBin, ["exec", "turbo", "run", "typecheck", "test", "--output-logs=new-only", ...extra]);
+    break;
   default:
     run(pnpmBin, ["exec", "turbo", "run", task, ...extra]);
 }

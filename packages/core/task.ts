@@ -20,7 +20,7 @@ export interface Task<A extends unknown[] = unknown[], R = unknown> {
   /** The export's name. */
   readonly name: string;
   /** Phantom field that carries the signature; never set at run time. */
-  readonly __signature?: (...args: A) => R;
+  __signature?(...args: A): R;
 }
 
 /** The parameters of a task. */

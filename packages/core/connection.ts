@@ -1,0 +1,448 @@
+/**
+ * The host's end of one worker: numbers calls, sends the task definitions each worker needs once,
+ * coalesces the calls made in one tick into one message, routes replies, and fails every call in
+ * flight with a clear error when the worker dies. The pool engine holds one per worker; `Thread` and
+ * `Process` hold one each.
+ *
+ * @module
+ */
+import type { TransferListItem } from "node:worker_threads";
+import { findUncloneable } from "./_clone.ts";
+import { decodeError } from "./_error_codec.ts";
+import { SHARED_MARKER } from "./_shared_marker.ts";
+import { CloneError, WorkerExitError } from "./errors.ts";
+import {
+  FLAG_STREAM,
+  type RunEntry,
+  STATUS_END,
+  STATUS_ERROR,
+  STATUS_OK,
+  STATUS_PROGRESS,
+  STATUS_YIELD,
+  type TaskDef,
+  type WorkerMessage,
+} from "./protocol.ts";
+import { isShareable, SHAREABLE } from "./shareable.ts";
+import type { Task } from "./task.ts";
+import type { ExitInfo, Transport } from "./transport.ts";
+
+/** Receives the outcome of one call. The engine's task records implement it (no closure per call). */
+export interface CallSink {
+  /** The task being called (used in error messages). */
+  readonly task: Task;
+  /** The call returned (or a stream ended with) `value`. */
+  resolve(value: unknown): void;
+  /** The call failed. */
+  reject(error: unknown): void;
+  /** A progress report of the running call. */
+  progress?(value: unknown): void;
+  /** One item of a streamed result. */
+  item?(value: unknown): void;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Objects to transfer instead of copy (threads; a child process copies them). */
+  transfer?: readonly TransferListItem[];
+  /** Consume the result as a stream (the task returns an async iterator). */
+  stream?: boolean;
+}
+
+/** Options of {@linkcode WorkerConnection.run}. */
+export interface RunOptions extends CallOptions {
+  /** Cancels the call cooperatively: the task's `signal` aborts, and the promise rejects with the reason. */
+  signal?: AbortSignal;
+  /** Receives the task's progress reports. */
+  onProgress?: (value: unknown) => void;
+}
+
+const taskKeys = new WeakMap<Task, number>();
+let nextTaskKey = 0;
+
+function keyOf(task: Task): number {
+  let key = taskKeys.get(task);
+  if (key === undefined) {
+    key = ++nextTaskKey;
+    taskKeys.set(task, key);
+  }
+  return key;
+}
+
+function encodeArgs(args: unknown[]): unknown[] {
+  let out = args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a === "object" && a !== null && isShareable(a)) {
+      if (out === args) out = args.slice();
+      out[i] = { [SHARED_MARKER]: a[SHAREABLE]() };
+    }
+  }
+  return out;
+}
+
+/**
+ * The host's end of one worker (see the module doc).
+ *
+ * @example
+ * ```ts ignore
+ * import { spawnWorker, task, WorkerConnection } from "@cc/core";
+ * const connection = new WorkerConnection(spawnWorker());
+ * const square = task<(x: number) => number>(new URL("./tasks.js", import.meta.url), "square");
+ * console.log(await Promise.all([1, 2, 3].map((x) => connection.run(square, [x])))); // one message out, one back
+ * await connection.close();
+ * ```
+ */
+export class WorkerConnection {
+  /** The worker's transport. */
+  readonly transport: Transport;
+  /** Called once the worker has ended, after the calls in flight were failed. */
+  onExit: ((info: ExitInfo, connection: WorkerConnection) => void) | undefined;
+  /** Called with an uncaught error the worker raised while no call was in flight. */
+  onIdleError: ((error: unknown, connection: WorkerConnection) => void) | undefined;
+
+  readonly #sinks = new Map<number, CallSink>();
+  readonly #sentDefs = new Set<number>();
+  #nextId = 0;
+  #batch: RunEntry[] = [];
+  #batchSinks: CallSink[] = [];
+  #batchDefs: TaskDef[] | undefined;
+  #batchTransfer: TransferListItem[] | undefined;
+  #flushQueued = false;
+  #fatal: unknown;
+  #exitInfo: ExitInfo | undefined;
+  #exited: Promise<ExitInfo>;
+  #refed = false;
+  #closing = false;
+
+  constructor(transport: Transport) {
+    this.transport = transport;
+    transport.unref();
+    transport.onMessage = (message) => this.#onMessage(message);
+    this.#exited = new Promise((resolve) => {
+      transport.onExit = (info) => {
+        this.#exitInfo = info;
+        this.#failAll(info);
+        this.onExit?.(info, this);
+        resolve(info);
+      };
+    });
+  }
+
+  /** Number of calls sent and not yet settled. */
+  get inFlight(): number {
+    return this.#sinks.size;
+  }
+
+  /** True once the worker has ended. */
+  get exited(): boolean {
+    return this.#exitInfo !== undefined;
+  }
+
+  /** Resolves with how the worker ended. */
+  get whenExited(): Promise<ExitInfo> {
+    return this.#exited;
+  }
+
+  /**
+   * Sends one call; its outcome goes to `sink`. Calls made in the same tick leave in one message.
+   * Returns the call's id (for {@linkcode cancel} and {@linkcode pull}).
+   */
+  call(task: Task, args: unknown[], sink: CallSink, options?: CallOptions): number {
+    const id = ++this.#nextId;
+    if (this.#exitInfo) {
+      sink.reject(this.#exitError(this.#exitInfo));
+      return id;
+    }
+    const key = keyOf(task);
+    if (!this.#sentDefs.has(key)) {
+      this.#sentDefs.add(key);
+      (this.#batchDefs ??= []).push([key, task.url, task.name]);
+    }
+    this.#batch.push([id, key, encodeArgs(args), options?.stream ? FLAG_STREAM : 0]);
+    this.#batchSinks.push(sink);
+    if (options?.transfer) (this.#batchTransfer ??= []).push(...options.transfer);
+    this.#sinks.set(id, sink);
+    if (!this.#refed) {
+      this.#refed = true;
+      this.transport.ref();
+    }
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+    return id;
+  }
+
+  /** Sends the calls made so far now, instead of at the end of the tick. */
+  flush(): void {
+    this.#flushQueued = false;
+    const tasks = this.#batch;
+    if (tasks.length === 0) return;
+    const sinks = this.#batchSinks;
+    const defs = this.#batchDefs;
+    const transfer = this.#batchTransfer;
+    this.#batch = [];
+    this.#batchSinks = [];
+    this.#batchDefs = undefined;
+    this.#batchTransfer = undefined;
+    try {
+      this.transport.post({ k: "run", defs, tasks }, transfer);
+    } catch (error) {
+      this.#isolateBadCalls(tasks, sinks, defs, transfer, error);
+    }
+  }
+
+  #isolateBadCalls(
+    tasks: RunEntry[],
+    sinks: CallSink[],
+    defs: TaskDef[] | undefined,
+    transfer: TransferListItem[] | undefined,
+    error: unknown,
+  ): void {
+    const good: RunEntry[] = [];
+    for (let i = 0; i < tasks.length; i++) {
+      const entry = tasks[i]!;
+      const sink = sinks[i]!;
+      const found = findUncloneable(entry[2], "args");
+      if (found) {
+        this.#settle(entry[0]);
+        sink.reject(new CloneError(found.path, found.what, sink.task.name));
+      } else {
+        good.push(entry);
+      }
+    }
+    if (good.length === tasks.length) {
+      // not a clone failure: the worker is gone or the channel is closed
+      for (let i = 0; i < tasks.length; i++) {
+        this.#settle(tasks[i]![0]);
+        sinks[i]!.reject(error);
+      }
+      return;
+    }
+    if (good.length === 0 && !defs) return;
+    try {
+      this.transport.post({ k: "run", defs, tasks: good }, transfer);
+    } catch (again) {
+      for (const entry of good) {
+        const sink = this.#sinks.get(entry[0]);
+        this.#settle(entry[0]);
+        sink?.reject(again);
+      }
+    }
+  }
+
+  /** Asks the running call `id` to stop: its task's `signal` aborts with `reason`. */
+  cancel(id: number, reason?: unknown): void {
+    if (!this.#sinks.has(id) || this.#exitInfo) return;
+    this.flush();
+    try {
+      this.transport.post({ k: "cancel", id, reason });
+    } catch {
+      this.transport.post({ k: "cancel", id, reason: String(reason) });
+    }
+  }
+
+  /** Gives a streaming call credit for `n` more items. */
+  pull(id: number, n: number): void {
+    if (!this.#sinks.has(id) || this.#exitInfo) return;
+    this.flush();
+    this.transport.post({ k: "pull", id, n });
+  }
+
+  /**
+   * Runs one call and returns its result: the convenience form of {@linkcode call}.
+   */
+  run<A extends unknown[], R>(task: Task<A, R>, args: A, options: RunOptions = {}): Promise<R> {
+    const { signal, onProgress } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<R>((resolve, reject) => {
+      let onAbort: (() => void) | undefined;
+      const sink: CallSink = {
+        task,
+        resolve: (v) => {
+          if (onAbort) signal?.removeEventListener("abort", onAbort);
+          resolve(v as R);
+        },
+        reject: (e) => {
+          if (onAbort) signal?.removeEventListener("abort", onAbort);
+          reject(e);
+        },
+        progress: onProgress,
+      };
+      const id = this.call(task, args, sink, options);
+      if (signal) {
+        onAbort = () => {
+          this.cancel(id, signal.reason);
+          this.#settle(id);
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+    });
+  }
+
+  /**
+   * Runs a task that returns an async iterator and yields its items as they arrive, asking the worker
+   * for at most `highWaterMark` items ahead (backpressure). Leaving the loop early cancels the task.
+   */
+  async *stream<T = unknown>(
+    task: Task,
+    args: unknown[],
+    options: { highWaterMark?: number } = {},
+  ): AsyncGenerator<T, unknown> {
+    const highWaterMark = options.highWaterMark ?? 16;
+    const items: unknown[] = [];
+    let done = false;
+    let result: unknown;
+    let failure: { error: unknown } | undefined;
+    let wake: (() => void) | undefined;
+    const notify = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const sink: CallSink = {
+      task,
+      item: (v) => {
+        items.push(v);
+        notify();
+      },
+      resolve: (v) => {
+        done = true;
+        result = v;
+        notify();
+      },
+      reject: (e) => {
+        done = true;
+        failure = { error: e };
+        notify();
+      },
+    };
+    const id = this.call(task, args, sink, { stream: true });
+    this.pull(id, highWaterMark);
+    let consumed = 0;
+    try {
+      for (;;) {
+        if (items.length > 0) {
+          const item = items.shift() as T;
+          if (++consumed >= highWaterMark / 2) {
+            this.pull(id, consumed);
+            consumed = 0;
+          }
+          yield item;
+          continue;
+        }
+        if (failure) throw failure.error;
+        if (done) return result;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      if (!done) {
+        this.cancel(id, new Error("the stream's consumer stopped"));
+        this.#settle(id);
+      }
+    }
+  }
+
+  /**
+   * Asks the worker to finish its calls and exit; after `timeout` ms (default 5000) it is terminated.
+   * Resolves once it has ended.
+   */
+  async close(options: { timeout?: number } = {}): Promise<ExitInfo> {
+    if (!this.#exitInfo && !this.#closing) {
+      this.#closing = true;
+      this.flush();
+      this.transport.ref(); // a caller awaiting close() keeps Node alive until the worker has ended
+      try {
+        this.transport.post({ k: "shutdown" });
+      } catch {
+        void this.transport.terminate();
+      }
+      const timeout = options.timeout ?? 5000;
+      const timer = setTimeout(() => void this.transport.terminate(), timeout);
+      timer.unref();
+      void this.#exited.then(() => clearTimeout(timer));
+    }
+    return this.#exited;
+  }
+
+  /** Stops the worker at once; calls in flight fail with `WorkerExitError`. */
+  async terminate(): Promise<ExitInfo> {
+    await this.transport.terminate();
+    return this.#exited;
+  }
+
+  #settle(id: number): void {
+    this.#sinks.delete(id);
+    if (this.#sinks.size === 0 && this.#refed) {
+      this.#refed = false;
+      this.transport.unref();
+    }
+  }
+
+  #onMessage(message: WorkerMessage): void {
+    if (message.k === "r") {
+      const r = message.r;
+      for (let i = 0; i < r.length; i += 3) {
+        const id = r[i] as number;
+        const sink = this.#sinks.get(id);
+        if (!sink) continue;
+        const status = r[i + 1] as number;
+        const value = r[i + 2];
+        switch (status) {
+          case STATUS_OK:
+          case STATUS_END:
+            this.#settle(id);
+            sink.resolve(value);
+            break;
+          case STATUS_ERROR:
+            this.#settle(id);
+            sink.reject(this.#remoteError(value, sink));
+            break;
+          case STATUS_PROGRESS:
+            sink.progress?.(value);
+            break;
+          case STATUS_YIELD:
+            sink.item?.(value);
+            break;
+        }
+      }
+    } else if (message.k === "fatal") {
+      this.#fatal = decodeError(message.error);
+      if (this.#sinks.size === 0) this.onIdleError?.(this.#fatal, this);
+    }
+  }
+
+  #remoteError(encoded: unknown, sink: CallSink): unknown {
+    const error = decodeError(encoded);
+    if (error instanceof CloneError && !error.message.includes("(task ")) {
+      const what = error.message.slice(error.message.indexOf(": ") + 2).replace(/ cannot cross.*$/, "");
+      return new CloneError(error.path, what, sink.task.name);
+    }
+    return error;
+  }
+
+  #exitError(info: ExitInfo): unknown {
+    if (this.#fatal !== undefined) return this.#fatal;
+    const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+    const what =
+      this.transport.kind === "thread" ? `worker thread ${this.transport.id}` : `child process ${this.transport.id}`;
+    const oom = info.outOfMemory ? " (out of memory)" : "";
+    return new WorkerExitError(`${what} ${how}${oom} while running this task`, {
+      exitCode: info.code,
+      signal: info.signal,
+      outOfMemory: info.outOfMemory,
+      cause: info.error,
+    });
+  }
+
+  #failAll(info: ExitInfo): void {
+    if (this.#sinks.size === 0) return;
+    const sinks = [...this.#sinks.values()];
+    this.#sinks.clear();
+    this.#refed = false;
+    for (const sink of sinks) sink.reject(this.#exitError(info));
+  }
+}

@@ -1,0 +1,20 @@
+// Entry point of a cc child process: serves task calls over the IPC channel (advanced serialization).
+// The child exits when its parent goes away (the channel disconnects), so no orphan is left behind.
+import { serveTasks } from "./runtime.ts";
+
+if (!process.send) throw new Error("@cc/core process_entry must run in a child process with an IPC channel");
+process.on("disconnect", () => process.exit(0));
+let exiting = false;
+serveTasks({
+  post: (message) => {
+    process.send?.(message);
+  },
+  listen: (handler) => process.on("message", handler as (message: unknown) => void),
+  exit: (code) => {
+    if (exiting) return;
+    exiting = true;
+    // wait until everything queued on the channel has been written
+    if (process.connected) process.send?.({ k: "bye" }, undefined, {}, () => process.exit(code));
+    else process.exit(code);
+  },
+});

@@ -1,0 +1,41 @@
+/**
+ * The message protocol between a host and a worker, the same for worker threads and child processes
+ * (both carry structured-clone data). Transports and the pool engine use it; task authors never see it.
+ *
+ * Host → worker: `run` (a batch of calls, with the task definitions they need), `cancel`, `pull`
+ * (stream credit) and `shutdown`. Worker → host: `ready`, `r` (a batch of replies as flat
+ * `[id, status, value]` triples: result, error, progress, stream item, stream end) and `fatal`
+ * (an uncaught error that ends the worker).
+ *
+ * @module
+ */
+
+/** A task definition carried once per worker: `[key, url, name]`. */
+export type TaskDef = [key: number, url: string, name: string];
+
+/** One call in a `run` batch: `[id, defKey, args, flags]`. */
+export type RunEntry = [id: number, key: number, args: unknown[], flags: number];
+
+/** Flag of a {@linkcode RunEntry}: the caller consumes the result as a stream (async iterator). */
+export const FLAG_STREAM = 1;
+
+/** Messages a host sends to a worker. */
+export type HostMessage =
+  | { k: "run"; defs: TaskDef[] | undefined; tasks: RunEntry[] }
+  | { k: "cancel"; id: number; reason: unknown }
+  | { k: "pull"; id: number; n: number }
+  | { k: "shutdown" };
+
+/** Messages a worker sends to its host. */
+export type WorkerMessage = { k: "ready" } | { k: "r"; r: unknown[] } | { k: "fatal"; error: unknown } | { k: "bye" };
+
+/** Reply status: the call returned a value. */
+export const STATUS_OK = 0;
+/** Reply status: the call threw; the value is an encoded error. */
+export const STATUS_ERROR = 1;
+/** Reply status: a progress report from the running call. */
+export const STATUS_PROGRESS = 2;
+/** Reply status: one item of a streamed result. */
+export const STATUS_YIELD = 3;
+/** Reply status: a streamed result ended; the value is the generator's return value. */
+export const STATUS_END = 4;

@@ -1,0 +1,448 @@
+/**
+ * The worker-side runtime: loads task modules once per worker (cached), runs `run` batches, delivers
+ * an `AbortSignal` to each running call, streams async-generator results with backpressure, reports
+ * progress, batches replies, and turns uncaught errors into a `fatal` message before exiting.
+ *
+ * @module
+ */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { TransferListItem } from "node:worker_threads";
+import { findUncloneable } from "./_clone.ts";
+import { encodeError } from "./_error_codec.ts";
+import { SHARED_MARKER } from "./_shared_marker.ts";
+import { ensureTypeScript, isTypeScriptUrl } from "./_typescript.ts";
+import { _installContextStorage, type TaskContext } from "./context.ts";
+import { CloneError, TaskLoadError } from "./errors.ts";
+import {
+  FLAG_STREAM,
+  type HostMessage,
+  type RunEntry,
+  STATUS_END,
+  STATUS_ERROR,
+  STATUS_OK,
+  STATUS_PROGRESS,
+  STATUS_YIELD,
+  type WorkerMessage,
+} from "./protocol.ts";
+import { describe } from "./task.ts";
+import { isTransfer } from "./transfer.ts";
+
+/** The worker's end of a transport. */
+export interface RuntimePort {
+  /** Posts a message to the host; throws synchronously when a value cannot be cloned. */
+  post(message: WorkerMessage, transfer?: TransferListItem[]): void;
+  /** Subscribes to the host's messages. */
+  listen(handler: (message: HostMessage) => void): void;
+  /** Ends this worker with `code` once everything posted so far is on its way. */
+  exit(code: number): void;
+}
+
+type TaskFn = Function;
+
+interface Def {
+  readonly url: string;
+  readonly name: string;
+  fn: TaskFn | undefined;
+  loading: Promise<TaskFn>;
+}
+
+interface Stream {
+  readonly iterator: AsyncIterator<unknown>;
+  credit: number;
+  busy: boolean;
+}
+
+class Call implements TaskContext {
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #reason: unknown;
+  #progress: ((value: unknown) => void) | undefined;
+  stream: Stream | undefined;
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    private readonly runtime: Runtime,
+  ) {}
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+  get progress(): (value: unknown) => void {
+    this.#progress ??= (value: unknown) => this.runtime.reply(this.id, STATUS_PROGRESS, value);
+    return this.#progress;
+  }
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}
+
+class Runtime {
+  readonly #port: RuntimePort;
+  readonly #defs = new Map<number, Def>();
+  readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
+  readonly #running = new Map<number, Call>();
+  readonly #credits = new Map<number, number>();
+  readonly #storage = new AsyncLocalStorage<TaskContext>();
+  #out: unknown[] = [];
+  #transfers: TransferListItem[] | undefined;
+  #flushQueued = false;
+  #starting = 0;
+  #closing = false;
+  #exiting = false;
+
+  constructor(port: RuntimePort) {
+    this.#port = port;
+    _installContextStorage(this.#storage);
+  }
+
+  onMessage(message: HostMessage): void {
+    switch (message.k) {
+      case "run":
+        if (message.defs) for (const [key, url, name] of message.defs) this.#define(key, url, name);
+        for (const entry of message.tasks) this.#start(entry);
+        break;
+      case "cancel":
+        this.#credits.delete(message.id);
+        this.#running.get(message.id)?.abort(message.reason);
+        this.#endStream(message.id);
+        break;
+      case "pull":
+        this.#pull(message.id, message.n);
+        break;
+      case "shutdown":
+        this.#closing = true;
+        this.#maybeExit();
+        break;
+    }
+  }
+
+  #define(key: number, url: string, name: string): void {
+    const def: Def = { url, name, fn: undefined, loading: undefined as unknown as Promise<TaskFn> };
+    def.loading = this.#load(url, name).then((fn) => {
+      def.fn = fn;
+      return fn;
+    });
+    def.loading.catch(() => {}); // reported per call
+    this.#defs.set(key, def);
+  }
+
+  #module(url: string): Promise<Record<string, unknown>> {
+    let mod = this.#modules.get(url);
+    if (!mod) {
+      mod = (async () => {
+        if (isTypeScriptUrl(url)) await ensureTypeScript(url);
+        return (await import(url)) as Record<string, unknown>;
+      })();
+      this.#modules.set(url, mod);
+    }
+    return mod;
+  }
+
+  async #load(url: string, name: string): Promise<TaskFn> {
+    const task = { url, name };
+    if (!url.startsWith("file:")) throw new TaskLoadError("only file: URLs can be loaded", task);
+    let ns: Record<string, unknown>;
+    try {
+      ns = await this.#module(url);
+    } catch (cause) {
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new TaskLoadError(`the module failed to import (${why})`, task, { cause });
+    }
+    if (!Object.hasOwn(ns, name)) {
+      const names = Object.keys(ns);
+      const list = names.length
+        ? `it exports: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", …" : ""}`
+        : "it has no exports";
+      throw new TaskLoadError(`the module has no export named "${name}" (${list})`, task);
+    }
+    const fn = ns[name];
+    if (typeof fn !== "function")
+      throw new TaskLoadError(`its export "${name}" is ${describe(fn)}, not a function`, task);
+    return fn as TaskFn;
+  }
+
+  #start(entry: RunEntry): void {
+    const [id, key, args, flags] = entry;
+    const def = this.#defs.get(key);
+    if (!def) {
+      this.reply(id, STATUS_ERROR, encodeError(new Error(`protocol error: unknown task definition ${key}`)));
+      return;
+    }
+    if (hasShared(args)) {
+      this.#starting++;
+      this.#reviveArgs(args).then(
+        (revived) => {
+          this.#starting--;
+          this.#startWith(id, def, revived, flags);
+        },
+        (error) => {
+          this.#starting--;
+          this.reply(id, STATUS_ERROR, encodeError(error));
+          this.#maybeExit();
+        },
+      );
+    } else {
+      this.#startWith(id, def, args, flags);
+    }
+  }
+
+  #startWith(id: number, def: Def, args: unknown[], flags: number): void {
+    if (def.fn) {
+      this.#invoke(id, def.fn, def.name, args, flags);
+    } else {
+      this.#starting++;
+      def.loading.then(
+        (fn) => {
+          this.#starting--;
+          this.#invoke(id, fn, def.name, args, flags);
+        },
+        (error) => {
+          this.#starting--;
+          this.reply(id, STATUS_ERROR, encodeError(error));
+          this.#maybeExit();
+        },
+      );
+    }
+  }
+
+  async #reviveArgs(args: unknown[]): Promise<unknown[]> {
+    const out = args.slice();
+    for (let i = 0; i < out.length; i++) {
+      const handle = (out[i] as { [SHARED_MARKER]?: { url: string; name: string; state: unknown } } | null)?.[
+        SHARED_MARKER
+      ];
+      if (!handle) continue;
+      const ns = await this.#module(handle.url);
+      const cls = ns[handle.name] as { fromShared?: (state: unknown) => unknown } | undefined;
+      if (typeof cls?.fromShared !== "function") {
+        throw new TypeError(`args[${i}]: ${handle.url} has no export "${handle.name}" with a static fromShared()`);
+      }
+      out[i] = cls.fromShared(handle.state);
+    }
+    return out;
+  }
+
+  #invoke(id: number, fn: TaskFn, name: string, args: unknown[], flags: number): void {
+    const call = new Call(id, name, this);
+    let out: unknown;
+    try {
+      out = this.#storage.run(call, fn as (...a: unknown[]) => unknown, ...args);
+    } catch (error) {
+      this.reply(id, STATUS_ERROR, encodeError(error));
+      this.#maybeExit();
+      return;
+    }
+    if (isThenable(out)) {
+      this.#running.set(id, call);
+      Promise.resolve(out).then(
+        (value) => this.#settle(call, value, flags),
+        (error) => {
+          this.#running.delete(id);
+          this.reply(id, STATUS_ERROR, encodeError(error));
+          this.#maybeExit();
+        },
+      );
+    } else {
+      this.#settle(call, out, flags);
+    }
+  }
+
+  #settle(call: Call, value: unknown, flags: number): void {
+    const id = call.id;
+    if (isAsyncIterable(value) && !isTransfer(value)) {
+      if (!(flags & FLAG_STREAM)) {
+        this.#running.delete(id);
+        const error = new TypeError(`task "${call.name}" returned an async iterator: consume it as a stream`);
+        this.reply(id, STATUS_ERROR, encodeError(error));
+        return;
+      }
+      this.#running.set(id, call);
+      call.stream = { iterator: value[Symbol.asyncIterator](), credit: this.#credits.get(id) ?? 0, busy: false };
+      this.#credits.delete(id);
+      void this.#pump(call);
+      return;
+    }
+    this.#running.delete(id);
+    if (flags & FLAG_STREAM) {
+      this.reply(id, STATUS_END, value);
+    } else {
+      this.reply(id, STATUS_OK, value);
+    }
+    this.#maybeExit();
+  }
+
+  #pull(id: number, n: number): void {
+    const call = this.#running.get(id);
+    if (call?.stream) {
+      call.stream.credit += n;
+      void this.#pump(call);
+    } else {
+      // the call has not returned its iterator yet: keep the credit for when it does
+      this.#credits.set(id, (this.#credits.get(id) ?? 0) + n);
+    }
+  }
+
+  async #pump(call: Call): Promise<void> {
+    const stream = call.stream;
+    if (!stream || stream.busy) return;
+    stream.busy = true;
+    try {
+      while (stream.credit > 0 && this.#running.get(call.id) === call) {
+        const step = await this.#storage.run(call, () => stream.iterator.next());
+        if (this.#running.get(call.id) !== call) return;
+        if (step.done) {
+          this.#running.delete(call.id);
+          this.reply(call.id, STATUS_END, step.value);
+          this.#maybeExit();
+          return;
+        }
+        stream.credit--;
+        this.reply(call.id, STATUS_YIELD, step.value);
+      }
+    } catch (error) {
+      this.#running.delete(call.id);
+      this.reply(call.id, STATUS_ERROR, encodeError(error));
+      this.#maybeExit();
+    } finally {
+      stream.busy = false;
+    }
+  }
+
+  #endStream(id: number): void {
+    const call = this.#running.get(id);
+    if (!call?.stream) return;
+    this.#running.delete(id);
+    void call.stream.iterator.return?.()?.then(undefined, () => {});
+    this.#maybeExit();
+  }
+
+  /** Queues a reply; replies made in the same tick leave in one message. */
+  reply(id: number, status: number, value: unknown): void {
+    if (status !== STATUS_ERROR && isTransfer(value)) {
+      (this.#transfers ??= []).push(...value.transferList);
+      value = value.value;
+    }
+    this.#out.push(id, status, value);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.#flushQueued = false;
+    const out = this.#out;
+    if (out.length === 0) return;
+    const transfers = this.#transfers;
+    this.#out = [];
+    this.#transfers = undefined;
+    try {
+      this.#port.post({ k: "r", r: out }, transfers);
+    } catch {
+      this.#postOneByOne(out, transfers);
+    }
+  }
+
+  #postOneByOne(out: unknown[], transfers: TransferListItem[] | undefined): void {
+    for (let i = 0; i < out.length; i += 3) {
+      const id = out[i] as number;
+      const status = out[i + 1] as number;
+      const value = out[i + 2];
+      const mine = transfers?.filter((t) => containsTransferable(value, t));
+      try {
+        this.#port.post({ k: "r", r: [id, status, value] }, mine);
+      } catch (error) {
+        const base = status === STATUS_ERROR ? "error" : status === STATUS_PROGRESS ? "progress" : "result";
+        const found = findUncloneable(value, base);
+        const reason = found
+          ? new CloneError(found.path, found.what)
+          : new CloneError(base, error instanceof Error ? error.message : String(error));
+        this.#port.post({ k: "r", r: [id, STATUS_ERROR, encodeError(reason)] });
+      }
+    }
+  }
+
+  #maybeExit(): void {
+    if (this.#closing && this.#running.size === 0 && this.#starting === 0 && !this.#exiting) {
+      this.#exiting = true;
+      this.flush();
+      this.#port.exit(0);
+    }
+  }
+
+  fatal(error: unknown): void {
+    if (this.#exiting) return;
+    this.#exiting = true;
+    this.flush();
+    try {
+      this.#port.post({ k: "fatal", error: encodeError(error) });
+    } catch {
+      this.#port.post({ k: "fatal", error: encodeError(new Error(String(error))) });
+    }
+    this.#port.exit(1);
+  }
+}
+
+function hasShared(args: unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a === "object" && a !== null && SHARED_MARKER in a) return true;
+  }
+  return false;
+}
+
+function containsTransferable(value: unknown, t: TransferListItem): boolean {
+  if (value === t) return true;
+  if (ArrayBuffer.isView(value)) return value.buffer === t;
+  if (typeof value === "object" && value !== null) {
+    for (const v of Object.values(value)) if (containsTransferable(v, t)) return true;
+  }
+  return false;
+}
+
+/**
+ * Serves task calls on `port` until the host asks for shutdown. Worker entry points call this once;
+ * it also turns uncaught exceptions and unhandled rejections into a `fatal` message for the host.
+ *
+ * @example
+ * ```ts ignore
+ * import { parentPort } from "node:worker_threads";
+ * import { serveTasks } from "@cc/core";
+ * serveTasks({
+ *   post: (m, t) => parentPort!.postMessage(m, t),
+ *   listen: (h) => parentPort!.on("message", h),
+ *   exit: (code) => process.exit(code),
+ * });
+ * ```
+ */
+export function serveTasks(port: RuntimePort): void {
+  (globalThis as Record<symbol, unknown>)[Symbol.for("cc.workerRuntime")] = true;
+  const runtime = new Runtime(port);
+  process.on("uncaughtException", (error) => runtime.fatal(error));
+  process.on("unhandledRejection", (reason) => runtime.fatal(reason));
+  port.listen((message) => runtime.onMessage(message));
+  port.post({ k: "ready" });
+}

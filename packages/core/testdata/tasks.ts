@@ -1,0 +1,125 @@
+// Task fixtures for @cc/core's tests (loaded in worker threads and child processes).
+import { writeFileSync } from "node:fs";
+import { currentTask, SHAREABLE, type SharedHandle, transfer } from "../mod.ts";
+
+export function square(x: number): number {
+  return x * x;
+}
+
+export async function slowSquare(x: number): Promise<number> {
+  await new Promise((resolve) => setImmediate(resolve));
+  return x * x;
+}
+
+export function add(a: number, b: number): number {
+  return a + b;
+}
+
+export class ValidationError extends Error {
+  override name = "ValidationError";
+  constructor(
+    message: string,
+    readonly field: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export function fail(kind: string): never {
+  if (kind === "custom") throw new ValidationError("bad id", "id", { cause: new RangeError("id < 0") });
+  if (kind === "type") throw new TypeError("not a number");
+  if (kind === "string") throw "plain string";
+  throw new Error(kind);
+}
+
+export async function failAsync(message: string): Promise<never> {
+  await Promise.resolve();
+  throw new Error(message);
+}
+
+export const notAFunction = 42;
+
+export function returnsFunction(): unknown {
+  return { ok: 1, handle: () => 1 };
+}
+
+export function echo(value: unknown): unknown {
+  return value;
+}
+
+/** Waits until cancelled, then rejects with the abort reason. */
+export function waitForCancel(): Promise<never> {
+  const { signal } = currentTask();
+  return new Promise((_, reject) => {
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
+export async function withProgress(n: number): Promise<number> {
+  const ctx = currentTask();
+  for (let i = 1; i <= n; i++) {
+    ctx.progress({ done: i, of: n });
+    await Promise.resolve();
+  }
+  return n;
+}
+
+export async function* count(n: number, markerFile?: string): AsyncGenerator<number, string> {
+  try {
+    for (let i = 0; i < n; i++) yield i;
+    return "finished";
+  } finally {
+    if (markerFile) writeFileSync(markerFile, "closed");
+  }
+}
+
+export function exitWith(code: number): never {
+  process.exit(code);
+}
+
+export function throwLater(message: string): Promise<never> {
+  setTimeout(() => {
+    throw new ValidationError(message, "timer");
+  }, 0);
+  return new Promise(() => {});
+}
+
+export function rejectLater(message: string): Promise<never> {
+  Promise.reject(new RangeError(message));
+  return new Promise(() => {});
+}
+
+export function hog(): number {
+  const keep: number[][] = [];
+  for (;;) keep.push(new Array(1_000_000).fill(1));
+}
+
+export function isMainHere(): boolean {
+  return false;
+}
+
+export function makeBuffer(size: number): unknown {
+  const bytes = new Uint8Array(size).fill(7);
+  return transfer(bytes, [bytes.buffer]);
+}
+
+/** A shareable counter over a SharedArrayBuffer (threads only). */
+export class Counter {
+  constructor(readonly cells: Int32Array = new Int32Array(new SharedArrayBuffer(4))) {}
+  static fromShared(state: Int32Array): Counter {
+    return new Counter(state);
+  }
+  increment(): number {
+    return Atomics.add(this.cells, 0, 1) + 1;
+  }
+  [SHAREABLE](): SharedHandle {
+    return { url: import.meta.url, name: "Counter", state: this.cells };
+  }
+}
+
+export function bump(counter: Counter, times: number): boolean {
+  if (!(counter instanceof Counter)) throw new TypeError("not revived as a Counter");
+  for (let i = 0; i < times; i++) counter.increment();
+  return true;
+}

@@ -1,0 +1,211 @@
+/**
+ * The two transports a worker runs on — a `worker_threads` thread or a child process — behind one
+ * interface, so the pool engine is written once. Both start cc's worker runtime and carry
+ * structured-clone messages; TypeScript task modules load in both with no configuration.
+ *
+ * @module
+ */
+
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { TransferListItem } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
+import { findTsx, tsxSearchPath } from "./_typescript.ts";
+import type { HostMessage, WorkerMessage } from "./protocol.ts";
+
+/** Where a worker runs: a thread of this process, or a child process. */
+export type WorkerKind = "thread" | "process";
+
+/** How a worker ended. */
+export interface ExitInfo {
+  /** Exit code, or `null` when ended by a signal. */
+  readonly code: number | null;
+  /** Signal that ended a child process, or `null`. */
+  readonly signal: NodeJS.Signals | null;
+  /** The error the thread raised as it died (its `error` event), if any. */
+  readonly error: unknown;
+  /** True when the worker ran out of memory. */
+  readonly outOfMemory: boolean;
+}
+
+/** Options of {@linkcode spawnWorker}. */
+export interface SpawnOptions {
+  /** `"thread"` (default) or `"process"`. */
+  kind?: WorkerKind;
+  /** Thread heap limits (Node's `resourceLimits`); for a process, `maxOldGenerationSizeMb` becomes `--max-old-space-size`. */
+  resourceLimits?: ResourceLimits;
+  /** Extra environment variables of a child process (threads share `process.env`). */
+  env?: Record<string, string>;
+  /** Extra Node.js flags of the worker. Default: none. */
+  execArgv?: string[];
+}
+
+/** A running worker, as the host sees it. */
+export interface Transport {
+  /** `"thread"` or `"process"`. */
+  readonly kind: WorkerKind;
+  /** The thread id or process id. */
+  readonly id: number;
+  /** Posts a message; throws synchronously when a value cannot be cloned. */
+  post(message: HostMessage, transfer?: readonly TransferListItem[]): void;
+  /** Called for each message of the worker. */
+  onMessage: ((message: WorkerMessage) => void) | undefined;
+  /** Called once when the worker has ended. */
+  onExit: ((info: ExitInfo) => void) | undefined;
+  /** Keeps the Node.js process alive while this worker lives (while it has work). */
+  ref(): void;
+  /** Lets the Node.js process exit even though this worker lives (while it is idle). */
+  unref(): void;
+  /** Stops the worker at once (terminate / SIGTERM then SIGKILL); resolves when it has ended. */
+  terminate(): Promise<void>;
+  /** True once the worker has ended. */
+  readonly exited: boolean;
+}
+
+const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+
+function tsxOrThrow(): { api: string; loader: string } {
+  const tsx = findTsx(tsxSearchPath(undefined));
+  if (!tsx) throw new Error("@cc/core runs from TypeScript sources here, which needs the tsx package: install it");
+  return tsx;
+}
+
+class ThreadTransport implements Transport {
+  readonly kind = "thread";
+  readonly id: number;
+  onMessage: ((message: WorkerMessage) => void) | undefined;
+  onExit: ((info: ExitInfo) => void) | undefined;
+  exited = false;
+  readonly #worker: Worker;
+  #error: unknown;
+  #exitPromise: Promise<void>;
+
+  constructor(options: SpawnOptions) {
+    const entry = new URL(`./thread_entry${EXT}`, import.meta.url);
+    const workerOptions = {
+      resourceLimits: options.resourceLimits,
+      execArgv: options.execArgv,
+      stdout: false,
+      stderr: false,
+    };
+    if (EXT === ".ts") {
+      // Running from sources (tests, tsx): register tsx inside the thread before loading the entry.
+      const tsx = tsxOrThrow();
+      const code = `import(${JSON.stringify(tsx.api)}).then(({ register }) => { register(); globalThis[Symbol.for("cc.typescriptRegistered")] = true; return import(${JSON.stringify(entry.href)}); })`;
+      this.#worker = new Worker(code, { ...workerOptions, eval: true });
+    } else {
+      this.#worker = new Worker(entry, workerOptions);
+    }
+    this.id = this.#worker.threadId;
+    this.#worker.on("message", (message: WorkerMessage) => this.onMessage?.(message));
+    this.#worker.on("error", (error) => {
+      this.#error = error;
+    });
+    this.#exitPromise = new Promise((resolve) => {
+      this.#worker.once("exit", (code) => {
+        this.exited = true;
+        const error = this.#error as { code?: string } | undefined;
+        const outOfMemory = error?.code === "ERR_WORKER_OUT_OF_MEMORY";
+        this.onExit?.({ code, signal: null, error: this.#error, outOfMemory });
+        resolve();
+      });
+    });
+  }
+
+  post(message: HostMessage, transfer?: readonly TransferListItem[]): void {
+    this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
+  }
+  ref(): void {
+    this.#worker.ref();
+  }
+  unref(): void {
+    this.#worker.unref();
+  }
+  terminate(): Promise<void> {
+    if (!this.exited) void this.#worker.terminate();
+    return this.#exitPromise;
+  }
+}
+
+class ProcessTransport implements Transport {
+  readonly kind = "process";
+  readonly id: number;
+  onMessage: ((message: WorkerMessage) => void) | undefined;
+  onExit: ((info: ExitInfo) => void) | undefined;
+  exited = false;
+  readonly #child: ChildProcess;
+  readonly #heapLimited: boolean;
+  #error: unknown;
+  #exitPromise: Promise<void>;
+
+  constructor(options: SpawnOptions) {
+    const entry = fileURLToPath(new URL(`./process_entry${EXT}`, import.meta.url));
+    const execArgv = [...(options.execArgv ?? [])];
+    const heap = options.resourceLimits?.maxOldGenerationSizeMb;
+    this.#heapLimited = heap !== undefined;
+    if (heap !== undefined) execArgv.push(`--max-old-space-size=${heap}`);
+    if (EXT === ".ts") execArgv.push("--import", tsxOrThrow().loader);
+    this.#child = fork(entry, [], {
+      serialization: "advanced",
+      execArgv,
+      env: { ...process.env, ...options.env, CC_WORKER: "process" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.id = this.#child.pid ?? -1;
+    this.#child.on("message", (message: WorkerMessage) => this.onMessage?.(message));
+    this.#child.on("error", (error) => {
+      this.#error = error;
+    });
+    this.#exitPromise = new Promise((resolve) => {
+      this.#child.once("exit", (code, signal) => {
+        this.exited = true;
+        const outOfMemory = this.#heapLimited && (signal === "SIGABRT" || code === 134);
+        this.onExit?.({ code, signal, error: this.#error, outOfMemory });
+        resolve();
+      });
+    });
+  }
+
+  post(message: HostMessage): void {
+    if (!this.#child.connected) throw new Error(`child process ${this.id} is not connected`);
+    this.#child.send(message);
+  }
+  ref(): void {
+    this.#child.ref();
+    (this.#child.channel as { ref?: () => void } | undefined)?.ref?.();
+  }
+  unref(): void {
+    this.#child.unref();
+    (this.#child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+  terminate(): Promise<void> {
+    if (!this.exited) {
+      this.#child.kill("SIGTERM");
+      const timer = setTimeout(() => {
+        if (!this.exited) this.#child.kill("SIGKILL");
+      }, 1000);
+      timer.unref();
+    }
+    return this.#exitPromise;
+  }
+}
+
+/**
+ * Starts a worker — a thread (default) or a child process — running cc's task runtime.
+ * Most code uses an executor, `Thread` or `Process` instead; transports are for engine authors.
+ *
+ * @example
+ * ```ts ignore
+ * import { spawnWorker, WorkerConnection, task } from "@cc/core";
+ * const connection = new WorkerConnection(spawnWorker({ kind: "process" }));
+ * const square = task<(x: number) => number>("/app/tasks.js", "square");
+ * console.log(await connection.run(square, [12])); // 144
+ * await connection.close();
+ * ```
+ */
+export function spawnWorker(options: SpawnOptions = {}): Transport {
+  const kind = options.kind ?? "thread";
+  if (kind === "thread") return new ThreadTransport(options);
+  if (kind === "process") return new ProcessTransport(options);
+  throw new TypeError(`kind must be "thread" or "process", got ${JSON.stringify(kind)}`);
+}
