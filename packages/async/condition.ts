@@ -1,0 +1,143 @@
+/**
+ * `Condition`: Python's `asyncio.Condition`.
+ *
+ * @module
+ */
+import { InvalidStateError } from "@cc/core";
+import { Deque } from "./_deque.ts";
+import { checkCount, checkFunction, checkSignal } from "./_util.ts";
+import { Lock } from "./lock.ts";
+import type { Releaser, WaitOptions } from "./semaphore.ts";
+
+interface CondWaiter {
+  resolve: () => void;
+  done: boolean;
+}
+
+/**
+ * A condition variable (Python's `asyncio.Condition`): hold its lock, then `wait()` releases it,
+ * waits for `notify()`, and takes it back before returning (also when the wait is aborted, as in
+ * Python). Waiters are woken in FIFO order.
+ *
+ * @example
+ * ```ts
+ * import { Condition } from "@cc/async";
+ * const cond = new Condition();
+ * const items: number[] = [];
+ * const consumer = cond.runExclusive(async () => {
+ *   await cond.waitFor(() => items.length > 0);
+ *   return items.shift();
+ * });
+ * await cond.runExclusive(() => { items.push(1); cond.notify(); });
+ * console.assert((await consumer) === 1);
+ * ```
+ */
+export class Condition {
+  #lock: Lock;
+  #waiters = new Deque<CondWaiter>();
+  #releaser: Releaser;
+
+  /** @param lock The lock to use; a new one by default. */
+  constructor(lock?: Lock) {
+    if (lock !== undefined && !(lock instanceof Lock)) {
+      throw new TypeError(`Cannot create a Condition as lock must be a Lock: received ${String(lock)}`);
+    }
+    this.#lock = lock ?? new Lock();
+    const release = (): void => this.release();
+    this.#releaser = { release, [Symbol.dispose]: release };
+  }
+
+  /** True if the underlying lock is held. */
+  locked(): boolean {
+    return this.#lock.locked();
+  }
+
+  /** Acquires the underlying lock. */
+  async acquire(options?: WaitOptions): Promise<Releaser> {
+    await this.#lock.acquire(options);
+    return this.#releaser;
+  }
+
+  /** Releases the underlying lock. */
+  release(): void {
+    this.#lock.release();
+  }
+
+  /** Runs `fn` holding the lock. */
+  runExclusive<R>(fn: () => R | PromiseLike<R>, options?: WaitOptions): Promise<R> {
+    return this.#lock.runExclusive(fn, options);
+  }
+
+  /**
+   * Releases the lock, waits to be notified, and re-acquires the lock. If `signal` aborts, the lock
+   * is still re-acquired before the promise rejects with `signal.reason`.
+   * @throws {InvalidStateError} If the lock is not held
+   */
+  async wait(options?: WaitOptions): Promise<true> {
+    const signal = checkSignal(options?.signal);
+    if (!this.#lock.locked()) throw new InvalidStateError("Cannot wait on a Condition whose lock is not acquired");
+    if (signal?.aborted) throw signal.reason;
+    let waiter!: CondWaiter;
+    const notified = new Promise<void>((resolve) => {
+      waiter = { resolve, done: false };
+    });
+    this.#waiters.push(waiter);
+    this.#lock.release();
+    let aborted = false;
+    try {
+      if (signal === undefined) {
+        await notified;
+      } else {
+        await new Promise<void>((resolve) => {
+          const onAbort = (): void => {
+            aborted = true;
+            waiter.done = true;
+            resolve();
+          };
+          signal.addEventListener("abort", onAbort, { once: true });
+          notified.then(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+          });
+        });
+      }
+    } finally {
+      await this.#lock.acquire();
+    }
+    if (aborted) throw signal?.reason;
+    return true;
+  }
+
+  /** Waits until `predicate()` is true, re-checking after each notification; returns its value. */
+  async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
+    checkFunction(predicate, "Condition.waitFor() predicate");
+    let result = predicate();
+    while (!result) {
+      await this.wait(options);
+      result = predicate();
+    }
+    return result;
+  }
+
+  /**
+   * Wakes up to `n` waiters.
+   * @throws {InvalidStateError} If the lock is not held
+   */
+  notify(n = 1): void {
+    checkCount(n, "notify() n", 0, true);
+    if (!this.#lock.locked()) throw new InvalidStateError("Cannot notify on a Condition whose lock is not acquired");
+    let woken = 0;
+    while (woken < n && this.#waiters.length > 0) {
+      const w = this.#waiters.shift() as CondWaiter;
+      if (w.done) continue;
+      w.done = true;
+      w.resolve();
+      woken++;
+    }
+  }
+
+  /** Wakes every waiter. */
+  notifyAll(): void {
+    this.notify(Number.POSITIVE_INFINITY);
+  }
+}

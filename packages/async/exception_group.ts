@@ -1,0 +1,41 @@
+/**
+ * `ExceptionGroup`: Python's exception group, as an `AggregateError`.
+ *
+ * @module
+ */
+
+/**
+ * Several errors raised together, e.g. by the failing tasks of a {@linkcode TaskGroup}
+ * (Python's `ExceptionGroup`). It is an `AggregateError`: the errors are in `errors`
+ * (also readable as Python's `exceptions`), in the order they happened.
+ *
+ * @example
+ * ```ts
+ * import { ExceptionGroup } from "@cc/async";
+ * const eg = new ExceptionGroup("two failures", [new Error("a"), new TypeError("b")]);
+ * console.assert(eg instanceof AggregateError && eg.name === "ExceptionGroup" && eg.errors.length === 2);
+ * ```
+ */
+export class ExceptionGroup extends AggregateError {
+  override name = "ExceptionGroup";
+  constructor(message: string, errors: Iterable<unknown>, options?: ErrorOptions) {
+    const list = [...errors];
+    super(list, `${message} (${list.length} sub-exception${list.length === 1 ? "" : "s"})`, options);
+  }
+
+  /** The errors (Python's name for `errors`). */
+  get exceptions(): unknown[] {
+    return this.errors;
+  }
+
+  /**
+   * The errors for which `predicate` is true, as a new group, or `undefined` if none
+   * (Python's `subgroup`, one level deep).
+   */
+  subgroup(predicate: (error: unknown) => boolean): ExceptionGroup | undefined {
+    const picked = this.errors.filter(predicate);
+    return picked.length === 0
+      ? undefined
+      : new ExceptionGroup(this.message.replace(/ \(\d+ sub-exceptions?\)$/, ""), picked);
+  }
+}

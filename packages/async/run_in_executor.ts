@@ -1,0 +1,96 @@
+/**
+ * `runInExecutor(executor, task, ...args)` and `toThread(task, ...args)`: Python's
+ * `loop.run_in_executor` and `asyncio.to_thread`.
+ *
+ * @module
+ */
+import type { Task } from "@cc/core";
+import { describe } from "./_util.ts";
+
+/**
+ * Anything that can run a task elsewhere and hand back its result: the structural shape of
+ * `@cc/executors`' executors (`ThreadPoolExecutor`, `ProcessPoolExecutor`, …). @cc/async does
+ * not depend on @cc/executors; any object with this method works.
+ */
+export interface SubmitExecutor {
+  /** Schedules `task(...args)` and returns a promise-like of its result (e.g. a Future). */
+  submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): PromiseLike<R>;
+}
+
+/** The global key under which `@cc/executors` registers its default thread executor factory. */
+export const DEFAULT_THREAD_EXECUTOR: unique symbol = Symbol.for("cc.defaultThreadExecutor") as never;
+
+/**
+ * Runs `task(...args)` on `executor` and resolves to its result (Python's
+ * `loop.run_in_executor(executor, func, *args)`). The executor is any {@linkcode SubmitExecutor}.
+ *
+ * @typeParam A The task's parameters.
+ * @typeParam R The task's result.
+ * @param executor The executor.
+ * @param task The task (a `Task` from `@cc/core`).
+ * @param args The task's arguments.
+ * @returns The result, as a promise.
+ * @throws {TypeError} If `executor` has no `submit` method
+ *
+ * @example
+ * ```ts
+ * import { runInExecutor, type SubmitExecutor } from "@cc/async";
+ * import { task } from "@cc/core";
+ * const inline: SubmitExecutor = { submit: async (_t, ...args) => (args as number[])[0]! * 2 as never };
+ * const double = task<(x: number) => number>("/srv/tasks.js", "double");
+ * console.assert((await runInExecutor(inline, double, 21)) === 42);
+ * ```
+ */
+export function runInExecutor<A extends unknown[], R>(
+  executor: SubmitExecutor,
+  task: Task<A, R>,
+  ...args: A
+): Promise<Awaited<R>> {
+  if (executor === null || typeof (executor as Partial<SubmitExecutor>)?.submit !== "function") {
+    return Promise.reject(
+      new TypeError(`Cannot run in executor as it must have a submit() method: received ${describe(executor)}`),
+    );
+  }
+  try {
+    return Promise.resolve(executor.submit(task, ...args)) as Promise<Awaited<R>>;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Runs `task(...args)` in a worker thread of the default thread executor (Python's
+ * `asyncio.to_thread`). The default executor is provided by `@cc/executors`: import it once
+ * (`import "@cc/executors"`) so that it registers itself under `Symbol.for("cc.defaultThreadExecutor")`.
+ * Unlike Python's threads, the task runs in another V8 isolate: arguments and result are copied
+ * (structured clone), so `task` must be a `Task` (module URL + export name), not a closure.
+ *
+ * @throws {Error} (rejects) If no default thread executor is registered
+ *
+ * @example
+ * ```ts
+ * import { toThread } from "@cc/async";
+ * import { task } from "@cc/core";
+ * const registry = globalThis as Record<symbol, unknown>;
+ * registry[Symbol.for("cc.defaultThreadExecutor")] = () => ({ submit: async () => "ran" });
+ * console.assert((await toThread(task("/srv/tasks.js", "work"))) === "ran");
+ * delete registry[Symbol.for("cc.defaultThreadExecutor")];
+ * ```
+ */
+export function toThread<A extends unknown[], R>(task: Task<A, R>, ...args: A): Promise<Awaited<R>> {
+  const factory = (globalThis as Record<symbol, unknown>)[DEFAULT_THREAD_EXECUTOR];
+  if (typeof factory !== "function") {
+    return Promise.reject(
+      new Error(
+        'toThread() needs a default thread executor: add `import "@cc/executors";` to your program (it registers one)',
+      ),
+    );
+  }
+  let executor: SubmitExecutor;
+  try {
+    executor = (factory as () => SubmitExecutor)();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return runInExecutor(executor, task, ...args);
+}
