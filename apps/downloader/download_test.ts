@@ -8,6 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DownloadError, downloadUserPicture, downloadUserPictureTask } from "./download.ts";
 import { type RandomUserServer, startServer } from "./server.ts";
 
+/** How long to wait for a request to reach a server: generous, for a loaded machine. */
+const WAIT = { timeout: 15_000, interval: 10 };
+
 let dir: string;
 const closers: Array<() => Promise<void>> = [];
 beforeEach(async () => {
@@ -197,7 +200,7 @@ describe("downloadUserPicture()", () => {
     const download = downloadUserPicture(14, { baseUrl, outDir: dir, signal: controller.signal });
     const settled = download.catch((e: unknown) => e);
     // The temporary file exists while the body streams in…
-    await vi.waitFor(async () => expect((await readdir(dir)).some((f) => f.endsWith(".tmp"))).toBe(true));
+    await vi.waitFor(async () => expect((await readdir(dir)).some((f) => f.endsWith(".tmp"))).toBe(true), WAIT);
     const reason = new Error("stop");
     controller.abort(reason);
     expect(await settled).toBe(reason);
@@ -220,7 +223,7 @@ describe("downloadUserPicture()", () => {
     const settled = downloadUserPicture(16, { baseUrl: server.url, outDir: dir, signal: controller.signal }).catch(
       (e: unknown) => e,
     );
-    await vi.waitFor(() => expect(server.stats().inFlight).toBe(1));
+    await vi.waitFor(() => expect(server.stats().inFlight).toBe(1), WAIT);
     controller.abort("user cancelled");
     expect(await settled).toBe("user cancelled");
     expect(existsSync(join(dir, "16.jpg"))).toBe(false);

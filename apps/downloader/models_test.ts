@@ -8,6 +8,9 @@ import { DownloadError } from "./download.ts";
 import { asyncModel, type DownloadOutcome, MODELS, sequentialModel } from "./models.ts";
 import { type RandomUserServer, startServer } from "./server.ts";
 
+/** How long to wait for a request to reach a server: generous, for a loaded machine. */
+const WAIT = { timeout: 15_000, interval: 10 };
+
 let dir: string;
 const closers: Array<() => Promise<void>> = [];
 beforeEach(async () => {
@@ -103,7 +106,7 @@ describe.each(MODELS.map((m) => [m.name, m] as const))("%s model", (_name, model
     const server = await serve({ latency: 600_000 });
     const controller = new AbortController();
     const running = model.run(IDS, { baseUrl: server.url, outDir: dir, concurrency: 2, signal: controller.signal });
-    await vi.waitFor(() => expect(server.stats().inFlight).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(server.stats().inFlight).toBeGreaterThan(0), WAIT);
     controller.abort("stop");
     const outcomes = await running;
     expect(outcomes.map((o) => (o.ok ? "ok" : o.error))).toEqual(IDS.map(() => "stop"));
@@ -115,7 +118,7 @@ describe("sequentialModel", () => {
   it("has one download open at a time", async () => {
     const proxy = await gatedProxy((await serve()).url);
     const running = sequentialModel.run(IDS, { baseUrl: proxy.url, outDir: dir, concurrency: 4 });
-    await vi.waitFor(() => expect(proxy.state.open).toBe(1));
+    await vi.waitFor(() => expect(proxy.state.open).toBe(1), WAIT);
     proxy.release();
     await running;
     expect(proxy.state.max).toBe(1);
@@ -126,7 +129,7 @@ describe("asyncModel", () => {
   it.each([1, 3, 6])("has exactly `concurrency` = %i downloads open at once", async (concurrency) => {
     const proxy = await gatedProxy((await serve()).url);
     const running = asyncModel.run(IDS, { baseUrl: proxy.url, outDir: dir, concurrency });
-    await vi.waitFor(() => expect(proxy.state.open).toBe(concurrency));
+    await vi.waitFor(() => expect(proxy.state.open).toBe(concurrency), WAIT);
     proxy.release();
     const outcomes = await running;
     expect(outcomes.every((o) => o.ok)).toBe(true);

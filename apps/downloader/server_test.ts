@@ -2,6 +2,9 @@ import jpeg from "jpeg-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type RandomUserServer, SERVICE_ERROR_MESSAGE, startServer } from "./server.ts";
 
+/** How long to wait for a request to reach a server: generous, for a loaded machine. */
+const WAIT = { timeout: 15_000, interval: 10 };
+
 const servers: RandomUserServer[] = [];
 async function serve(options: Parameters<typeof startServer>[0] = {}): Promise<RandomUserServer> {
   const server = await startServer(options);
@@ -211,7 +214,7 @@ describe("startServer()", () => {
       () => "answered",
       () => "failed",
     );
-    await vi.waitFor(() => expect(server.stats().inFlight).toBe(1));
+    await vi.waitFor(() => expect(server.stats().inFlight).toBe(1), WAIT);
     expect(server.stats()).toEqual({ requests: 1, inFlight: 1, maxInFlight: 1 });
     await server.close();
     await server.close();
