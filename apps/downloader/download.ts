@@ -13,7 +13,15 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { defineTask } from "@cc/core";
 
-/** The public service the course downloads from. */
+/**
+ * The public service the course downloads from: the default `baseUrl`.
+ *
+ * @example
+ * ```ts
+ * import { RANDOMUSER_URL } from "./mod.ts";
+ * console.assert(RANDOMUSER_URL === "https://randomuser.me");
+ * ```
+ */
 export const RANDOMUSER_URL = "https://randomuser.me";
 
 /** Options of {@linkcode downloadUserPicture}. Everything but `signal` is structured-clonable. */

@@ -14,10 +14,26 @@ import { RANDOMUSER_URL } from "./download.ts";
 import { type DownloadModel, type DownloadOutcome, MODELS } from "./models.ts";
 import { startServer } from "./server.ts";
 
-/** The course's ids. */
+/**
+ * The course's ids, the default of `--ids`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_IDS } from "./mod.ts";
+ * console.assert(DEFAULT_IDS.join() === "123,456,789,111,222,333");
+ * ```
+ */
 export const DEFAULT_IDS: readonly number[] = [123, 456, 789, 111, 222, 333];
 
-/** The model used when `--model` is not given. */
+/**
+ * The model used when `--model` is not given.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MODEL, MODELS } from "./mod.ts";
+ * console.assert(MODELS.some((m) => m.name === DEFAULT_MODEL));
+ * ```
+ */
 export const DEFAULT_MODEL = "async";
 
 /** A stream the CLI writes to. */
@@ -43,7 +59,15 @@ export interface MainOptions {
   signal?: AbortSignal;
 }
 
-/** Exit codes of {@linkcode main}. */
+/**
+ * Exit codes of {@linkcode main}.
+ *
+ * @example
+ * ```ts
+ * import { EXIT } from "./mod.ts";
+ * console.assert(EXIT.usage === 2);
+ * ```
+ */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {

@@ -104,7 +104,7 @@ export const asyncModel: DownloadModel = {
 };
 
 /**
- * The models `--model` accepts, in `--help` order. The first is the default.
+ * The models `--model` accepts, in `--help` order (the CLI's default is `async`).
  *
  * @example
  * ```ts

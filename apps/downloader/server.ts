@@ -9,7 +9,15 @@ import type { AddressInfo } from "node:net";
 import { type PortraitSize, portraitJpeg } from "./_portrait.ts";
 import { makeUser, NATIONALITIES, selectFields } from "./_user.ts";
 
-/** The body randomuser.me sends when it has a problem (with status 500). */
+/**
+ * The message randomuser.me sends, as `{ "error": … }` with status 500, when it has a problem.
+ *
+ * @example
+ * ```ts
+ * import { SERVICE_ERROR_MESSAGE } from "./mod.ts";
+ * console.assert(SERVICE_ERROR_MESSAGE.startsWith("Uh oh, something has gone wrong."));
+ * ```
+ */
 export const SERVICE_ERROR_MESSAGE =
   "Uh oh, something has gone wrong. Please tweet us @randomapi about the issue. Thank you.";
 
