@@ -51,7 +51,9 @@ export class AsyncTask<T = unknown> implements PromiseLike<T> {
   #state: "pending" | "fulfilled" | "rejected" | "cancelled" = "pending";
   #value: T | undefined;
   #error: unknown;
-  #callbacks: ((task: AsyncTask<T>) => void)[] = [];
+  // Typed loosely so that AsyncTask<T> stays assignable to AsyncTask<unknown>.
+  // biome-ignore lint/suspicious/noExplicitAny: see above.
+  #callbacks: ((task: any) => void)[] = [];
   #started = false;
   #cancelRequested = false;
   #parent: AbortSignal | undefined;

@@ -130,7 +130,7 @@ export class TaskGroup implements AsyncDisposable {
     checkFunction(fn, "TaskGroup.createTask() fn");
     if (this.#state === "finished") throw new InvalidStateError("Cannot create a task: the TaskGroup is finished");
     if (this.#aborting) throw new InvalidStateError("Cannot create a task: the TaskGroup is shutting down");
-    const task = new AsyncTask<T>(fn, { name: options?.name, signal: this.#controller.signal } as CreateTaskOptions);
+    const task = new AsyncTask<T>(fn, options?.name === undefined ? undefined : { name: options.name });
     this.#tasks.add(task as AsyncTask<unknown>);
     task.addDoneCallback(this.#onTaskDone as (t: AsyncTask<T>) => void);
     return task;
@@ -164,6 +164,7 @@ export class TaskGroup implements AsyncDisposable {
     if (this.#aborting) return;
     this.#aborting = true;
     this.#controller.abort(reason);
+    for (const task of this.#tasks) task.cancel(reason);
   }
 
   #leave(threw: boolean, bodyError: unknown): Promise<void> {
