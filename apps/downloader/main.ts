@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { realpathSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
+import { isMainModule } from "@cc/core";
 import cliProgress from "cli-progress";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RANDOMUSER_URL } from "./download.ts";
@@ -264,7 +263,8 @@ function message(error: unknown): string {
   return parts.join(": ");
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+// Only when run as `node dist/main.js`: not when a worker thread or child process imports this module.
+if (isMainModule(import.meta)) {
   const controller = new AbortController();
   const interrupt = (): void => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
