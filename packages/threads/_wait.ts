@@ -81,8 +81,7 @@ export function runSync<T>(steps: Steps<T>): T {
  * the algorithm sleeps, its reason is thrown into the generator at that point, and whatever cleanup the
  * generator does (e.g. re-acquiring a lock) runs to the end before the promise rejects.
  *
- * A finite deadline is also kept by a timer: `Atomics.waitAsync` alone does not keep Node alive, and the
- * timer lets fake timers drive timeouts in tests. A sleep given up early (timer or abort) may still take
+ * A finite deadline is also kept by a timer, which lets fake timers drive timeouts in tests. A sleep given up early (timer or abort) may still take
  * a notification later; it passes that notification on, so no wake-up is lost.
  */
 export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promise<T> {
@@ -119,6 +118,31 @@ type WaitAsync = (
 ) => { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
 const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
+/**
+ * `Atomics.waitAsync` alone does not keep Node alive, so a worker whose only job is `await lock.acquire()`
+ * would exit (code 13, unsettled top-level await). While any async sleep is pending, one ref'd timer
+ * keeps this thread alive, as a sleeping Python thread keeps its program alive.
+ */
+let sleepers = 0;
+let endKeepAlive: (() => void) | undefined;
+
+function keepAlive(): () => void {
+  if (sleepers++ === 0) {
+    const clear = clearInterval;
+    const timer = setInterval(() => {}, 1 << 30);
+    endKeepAlive = () => clear(timer);
+  }
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--sleepers === 0) {
+      endKeepAlive?.();
+      endKeepAlive = undefined;
+    }
+  };
+}
+
 function sleepAsync(step: WaitStep, signal: AbortSignal | undefined): Promise<WaitResult | typeof ABORTED> {
   const { cells, index, value, deadline } = step;
   const left = deadline - now();
@@ -126,14 +150,16 @@ function sleepAsync(step: WaitStep, signal: AbortSignal | undefined): Promise<Wa
   const finite = Number.isFinite(left);
   const waited = waitAsync(cells, index, value, finite ? left : undefined);
   if (!waited.async) return Promise.resolve(waited.value);
-  if (!finite && signal === undefined) return waited.value;
+  const release = keepAlive();
   return new Promise((resolve) => {
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const clear = clearTimeout; // the same (real or fake) timers that set it
     const settle = (outcome: WaitResult | typeof ABORTED, abandon: boolean): void => {
       if (settled) return;
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      release();
+      if (timer !== undefined) clear(timer);
       signal?.removeEventListener("abort", onAbort);
       if (abandon) {
         // This sleeper is gone but still queued in V8's waiter list: pass on a notification it takes.
