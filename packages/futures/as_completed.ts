@@ -23,8 +23,45 @@ export interface AsCompletedOptions {
   signal?: AbortSignal | null | undefined;
 }
 
+/**
+ * A future as {@linkcode asCompleted} yields it: a plain `Future<T>` at run time, whose `then` is
+ * hidden from the type. TypeScript types the variable of `for await` as the *awaited* element type,
+ * which for a (thenable) `Future<T>` would be `T` — although the loop really gets the future. Hiding
+ * `then` keeps it typed as a future. Read it with `resultNow()`, `await future.result()`, or assign
+ * it to a `Future<T>` first if you want `await future`.
+ *
+ * @typeParam T The type of the future's result.
+ *
+ * @example Usage
+ * ```ts
+ * import { asCompleted, Future, type AsCompletedFuture } from "@cc/futures";
+ * const future = new Future<number>();
+ * future.setResult(1);
+ * for await (const done of asCompleted([future])) {
+ *   const same: AsCompletedFuture<number> = done;
+ *   const plain: Future<number> = same;
+ *   console.assert(plain === future && (await plain) === 1);
+ * }
+ * ```
+ */
+export type AsCompletedFuture<T> = Future<T> & { readonly then: never };
+
+/**
+ * The async iterator {@linkcode asCompleted} returns: use it with `for await`, or call `next()`.
+ *
+ * @typeParam T The type of the futures' results.
+ */
+export interface AsCompletedIterator<T> {
+  /** Resolves with the next future to complete, or `{ done: true }` when all were yielded. */
+  next(): Promise<IteratorResult<AsCompletedFuture<T>, undefined>>;
+  /** Stops the iteration: removes the callbacks and the timer. `for await` calls it on `break`. */
+  return(): Promise<IteratorResult<AsCompletedFuture<T>, undefined>>;
+  /** Returns the iterator itself. */
+  [Symbol.asyncIterator](): AsCompletedIterator<T>;
+}
+
 interface Waiter<T> {
-  resolve: (result: IteratorResult<Future<T>, undefined>) => void;
+  resolve: (result: IteratorResult<AsCompletedFuture<T>, undefined>) => void;
   reject: (reason: unknown) => void;
 }
 
@@ -34,7 +71,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * The iterator of {@linkcode asCompleted}. Written by hand rather than as an async generator, because
  * an async generator's `yield` would unwrap each (thenable) future into its result.
  */
-class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>, undefined, unknown> {
+class AsCompleted<T> implements AsCompletedIterator<T> {
   #all: Set<Future<T>> | undefined;
   #timeout: number | undefined;
   #signal: AbortSignal | undefined;
@@ -50,17 +87,19 @@ class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>, undefin
   #onDone = (future: Future<T>): void => {
     this.#pending.delete(future);
     const waiter = this.#waiters.shift();
-    if (waiter !== undefined) waiter.resolve({ value: future, done: false });
+    if (waiter !== undefined) waiter.resolve({ value: future as AsCompletedFuture<T>, done: false });
     else this.#finished.push(future);
-    if (this.#pending.size === 0) this.#stopWaiting();
+    if (this.#pending.size === 0) {
+      this.#stopWaiting();
+      // More next() calls than futures: the extra ones end the iteration.
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const extra of waiters) extra.resolve(DONE);
+    }
   };
   #onAbort = (): void => {
-    const reason = this.#signal!.reason;
-    const waiters = this.#waiters;
-    if (waiters.length === 0) return; // next() sees the aborted signal
-    this.#close();
-    waiters[0]!.reject(reason);
-    for (let i = 1; i < waiters.length; i++) waiters[i]!.resolve(DONE);
+    if (this.#waiters.length === 0) return; // the next next() sees the aborted signal
+    this.#fail(this.#signal!.reason);
   };
 
   constructor(all: Set<Future<T>>, timeout: number | undefined, signal: AbortSignal | undefined) {
@@ -74,9 +113,10 @@ class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>, undefin
     return this;
   }
 
-  next(): Promise<IteratorResult<Future<T>, undefined>> {
+  next(): Promise<IteratorResult<AsCompletedFuture<T>, undefined>> {
     if (!this.#started) this.#start();
-    if (this.#head < this.#finished.length) return Promise.resolve({ value: this.#shift(), done: false });
+    if (this.#head < this.#finished.length)
+      return Promise.resolve({ value: this.#shift() as AsCompletedFuture<T>, done: false });
     if (this.#closed || this.#pending.size === 0) {
       this.#close();
       return Promise.resolve(DONE);
@@ -95,7 +135,7 @@ class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>, undefin
     });
   }
 
-  return(): Promise<IteratorResult<Future<T>, undefined>> {
+  return(): Promise<IteratorResult<AsCompletedFuture<T>, undefined>> {
     this.#started = true;
     this.#close();
     return Promise.resolve(DONE);
@@ -132,13 +172,18 @@ class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>, undefin
   #onTimeout = (): void => {
     this.#timer = undefined;
     this.#timedOut = true;
+    if (this.#waiters.length === 0) return; // next() throws once the finished futures are consumed
+    this.#fail(new TimeoutError(`${this.#pending.size} (of ${this.#total}) futures unfinished`));
+  };
+
+  /** Rejects the first waiting next() with `error`, ends the others, and closes. */
+  #fail(error: unknown): void {
     const waiters = this.#waiters;
-    if (waiters.length === 0) return; // next() throws once the finished futures are consumed
-    const error = new TimeoutError(`${this.#pending.size} (of ${this.#total}) futures unfinished`);
+    this.#waiters = [];
     this.#close();
     waiters[0]!.reject(error);
     for (let i = 1; i < waiters.length; i++) waiters[i]!.resolve(DONE);
-  };
+  }
 
   /** Removes the timer, the abort listener and (when some futures are pending) the done callbacks. */
   #stopWaiting(): void {
@@ -199,12 +244,9 @@ class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>, undefin
  * console.assert(order.join() === "fast,slow");
  * ```
  */
-export function asCompleted<T>(
-  futures: Iterable<Future<T>>,
-  options: AsCompletedOptions = {},
-): AsyncIterableIterator<Future<T>, undefined, unknown> {
+export function asCompleted<T>(futures: Iterable<Future<T>>, options: AsCompletedOptions = {}): AsCompletedIterator<T> {
   const all = toFutureSet(futures, "asCompleted()");
   const timeout = checkTimeout(options.timeout, "asCompleted()");
   const signal = checkSignal(options.signal, "asCompleted()");
-  return new AsCompletedIterator(all, timeout, signal);
+  return new AsCompleted(all, timeout, signal);
 }
