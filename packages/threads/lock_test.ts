@@ -157,7 +157,7 @@ describe("Lock across worker threads", () => {
     expect(await count(new Lock(), "sync")).toBe(WORKERS * ITERATIONS);
   });
 
-  it("acquire() in workers makes the counter exact too", async () => {
+  it("acquire() in workers makes the counter exact and keeps each worker alive while it waits", async () => {
     expect(await count(new Lock(), "async")).toBe(WORKERS * ITERATIONS);
   });
 
