@@ -134,7 +134,7 @@ describe("Lock", () => {
 
 describe("Lock across worker threads", () => {
   const WORKERS = 4;
-  const ITERATIONS = 2000;
+  const ITERATIONS = 20_000;
 
   async function count(lock: Lock | null, mode: "sync" | "async"): Promise<number> {
     const counter = new Int32Array(new SharedArrayBuffer(8));
@@ -148,8 +148,9 @@ describe("Lock across worker threads", () => {
         mode,
       }),
     );
+    for (const w of workers) expect(await w.next()).toBe("ready");
     start.set();
-    await Promise.all(workers.map((w) => w.next()));
+    for (const w of workers) expect(await w.next()).toBe("done");
     return counter[0]!;
   }
 

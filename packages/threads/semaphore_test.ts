@@ -81,8 +81,9 @@ describe("Semaphore", () => {
     const workers = Array.from({ length: 4 }, () =>
       spawn("semaphore_worker.mjs", { semaphore: share(semaphore), start: share(start), stats, iterations: 500 }),
     );
+    for (const w of workers) expect(await w.next()).toBe("ready");
     start.set();
-    await Promise.all(workers.map((w) => w.next()));
+    for (const w of workers) expect(await w.next()).toBe("done");
     expect(stats[1]).toBeGreaterThanOrEqual(1);
     expect(stats[1]).toBeLessThanOrEqual(2);
     expect(stats[0]).toBe(0);

@@ -1,10 +1,12 @@
 // Increments a shared, non-atomic counter `iterations` times: read, let other threads run, write.
-// Under `lock` (if given) no update is lost. Starts when `start` is set, so all workers overlap.
+// Under `lock` (if given) no update is lost. Says "ready", then starts when `start` is set, so all
+// workers overlap.
 import { parentPort, workerData } from "node:worker_threads";
 import { rebuild } from "./_rebuild.mjs";
 
 const { lock: lockHandle, start: startHandle, counter, iterations, mode } = workerData;
 const lock = lockHandle === null ? null : rebuild(lockHandle);
+parentPort.postMessage("ready");
 rebuild(startHandle).waitSync();
 
 function widenRace() {

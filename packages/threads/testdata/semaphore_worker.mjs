@@ -5,6 +5,7 @@ import { rebuild } from "./_rebuild.mjs";
 
 const { stats, iterations } = workerData;
 const semaphore = rebuild(workerData.semaphore);
+parentPort.postMessage("ready");
 rebuild(workerData.start).waitSync();
 for (let i = 0; i < iterations; i++) {
   semaphore.acquireSync();
