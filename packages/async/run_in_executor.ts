@@ -17,7 +17,16 @@ export interface SubmitExecutor {
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): PromiseLike<R>;
 }
 
-/** The global key under which `@cc/executors` registers its default thread executor factory. */
+/**
+ * The global key under which `@cc/executors` registers its default thread executor factory
+ * (`Symbol.for("cc.defaultThreadExecutor")`, a function returning a {@linkcode SubmitExecutor}).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_THREAD_EXECUTOR } from "@cc/async";
+ * console.assert(DEFAULT_THREAD_EXECUTOR === Symbol.for("cc.defaultThreadExecutor"));
+ * ```
+ */
 export const DEFAULT_THREAD_EXECUTOR: unique symbol = Symbol.for("cc.defaultThreadExecutor") as never;
 
 /**

@@ -6,13 +6,49 @@
 import { CancelledError } from "@cc/core";
 import { checkDelay, checkSignal, describe, LongTimer } from "./_util.ts";
 
-/** `returnWhen` values of {@linkcode wait} (Python's constants). */
+/**
+ * `returnWhen` values of {@linkcode wait} (Python's constants, as strings).
+ *
+ * @example
+ * ```ts
+ * import { FIRST_COMPLETED, type ReturnWhen } from "@cc/async";
+ * const when: ReturnWhen = FIRST_COMPLETED;
+ * console.assert(when === "FIRST_COMPLETED");
+ * ```
+ */
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
-/** Return when any awaitable finishes or is cancelled. */
+/**
+ * Return when any awaitable finishes or is cancelled.
+ *
+ * @example
+ * ```ts
+ * import { FIRST_COMPLETED, wait } from "@cc/async";
+ * const { done } = await wait([Promise.resolve(1)], { returnWhen: FIRST_COMPLETED });
+ * console.assert(done.size === 1);
+ * ```
+ */
 export const FIRST_COMPLETED: ReturnWhen = "FIRST_COMPLETED";
-/** Return when any awaitable fails, or all finish. */
+/**
+ * Return when any awaitable fails, or all finish.
+ *
+ * @example
+ * ```ts
+ * import { FIRST_EXCEPTION, wait } from "@cc/async";
+ * const { done } = await wait([Promise.resolve(1)], { returnWhen: FIRST_EXCEPTION });
+ * console.assert(done.size === 1);
+ * ```
+ */
 export const FIRST_EXCEPTION: ReturnWhen = "FIRST_EXCEPTION";
-/** Return when all awaitables finish. */
+/**
+ * Return when all awaitables finish.
+ *
+ * @example
+ * ```ts
+ * import { ALL_COMPLETED, wait } from "@cc/async";
+ * const { done } = await wait([Promise.resolve(1)], { returnWhen: ALL_COMPLETED });
+ * console.assert(done.size === 1);
+ * ```
+ */
 export const ALL_COMPLETED: ReturnWhen = "ALL_COMPLETED";
 
 /** Options of {@linkcode wait}. */
