@@ -49,7 +49,17 @@ const STATE_NAMES: readonly FutureState[] = ["PENDING", "RUNNING", "CANCELLED", 
 
 // Stored callbacks are typed without `T`, so that `Future<T>` stays covariant in `T`.
 type StoredCallback = (future: never) => void;
-type Resolvers = [resolve: (value: unknown) => void, reject: (reason: unknown) => void];
+type Resolve = (value: unknown) => void;
+type Reject = (reason: unknown) => void;
+
+// A shared promise executor, so that `asPromise()` allocates no closure: it hands the resolving
+// functions over through these two variables, read right after `new Promise` returns.
+let capturedResolve: Resolve | undefined;
+let capturedReject: Reject | undefined;
+function capture(resolve: Resolve, reject: Reject): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
 
 function reportToConsole(error: unknown, future: Future<unknown>): void {
   console.error(`exception calling callback for ${future}`, error);
@@ -116,7 +126,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #value: unknown = undefined;
   #callbacks: StoredCallback | StoredCallback[] | undefined = undefined;
   #promise: Promise<T> | undefined = undefined;
-  #resolvers: Resolvers | undefined = undefined;
+  #resolve: Resolve | undefined = undefined;
+  #reject: Reject | undefined = undefined;
 
   /**
    * Wraps a promise (or any thenable) in a `RUNNING` future that finishes when it settles. A promise
@@ -545,9 +556,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
         promise = Promise.reject(new CancelledError());
         break;
       default:
-        promise = new Promise<T>((resolve, reject) => {
-          this.#resolvers = [resolve as (value: unknown) => void, reject];
-        });
+        promise = new Promise<T>(capture as (resolve: (value: T) => void, reject: Reject) => void);
+        this.#resolve = capturedResolve;
+        this.#reject = capturedReject;
+        capturedResolve = capturedReject = undefined;
     }
     this.#promise = promise;
     return promise;
@@ -581,11 +593,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #settle(state: number, value: unknown): void {
     this.#state = state;
     this.#value = value;
-    const resolvers = this.#resolvers;
-    if (resolvers !== undefined) {
-      this.#resolvers = undefined;
-      if (state === SUCCEEDED) resolvers[0](value);
-      else resolvers[1](state === FAILED ? value : new CancelledError());
+    const resolve = this.#resolve;
+    if (resolve !== undefined) {
+      const reject = this.#reject!;
+      this.#resolve = this.#reject = undefined;
+      if (state === SUCCEEDED) resolve(value);
+      else reject(state === FAILED ? value : new CancelledError());
     }
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return;
