@@ -90,6 +90,7 @@ export class Condition {
       } else {
         await new Promise<void>((resolve) => {
           const onAbort = (): void => {
+            if (waiter.done) return; // already notified: keep the notification
             aborted = true;
             waiter.done = true;
             resolve();

@@ -239,11 +239,6 @@ export class Semaphore {
     return n;
   }
 
-  /** Same as `release()`, for `using sem` patterns that hold a permit already. */
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
   // biome-ignore lint/suspicious/noExplicitAny: any function with its own arguments.
   #runNow<R>(fn: (...args: any[]) => R | PromiseLike<R>, args: unknown[] | undefined): Promise<R> {
     let p: R | PromiseLike<R>;

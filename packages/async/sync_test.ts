@@ -74,6 +74,18 @@ describe("Condition", () => {
   });
 });
 
+it("Condition keeps a notification that arrives just before an abort", async () => {
+  const cond = new Condition();
+  const c = new AbortController();
+  const p = cond.runExclusive(() => cond.wait({ signal: c.signal }));
+  await flush();
+  await cond.runExclusive(() => {
+    cond.notify();
+    c.abort();
+  });
+  await expect(p).resolves.toBe(true);
+});
+
 describe("Barrier", () => {
   it("releases all parties together and can be reused", async () => {
     const b = new Barrier(2);

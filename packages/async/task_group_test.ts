@@ -124,6 +124,21 @@ describe("TaskGroup", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("lets one member be cancelled without failing the group or touching its siblings", async () => {
+    let victim!: AsyncTask<unknown>;
+    let sibling!: AsyncTask<string>;
+    const p = TaskGroup.run((tg) => {
+      victim = tg.createTask((s) => sleep(60_000, { signal: s }));
+      sibling = tg.createTask((s) => sleep(10, { signal: s, value: "sibling" }));
+    });
+    await vi.advanceTimersByTimeAsync(1);
+    victim.cancel();
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(p).resolves.toBeUndefined();
+    expect(victim.cancelled()).toBe(true);
+    expect(sibling.result()).toBe("sibling");
+  });
+
   it("lets children create more children while the group is exiting", async () => {
     const p = TaskGroup.run((tg) => {
       tg.createTask(async () => {
