@@ -115,6 +115,24 @@ describe("asCompleted()", () => {
     expect((await it.next()).done).toBe(true);
   });
 
+  it("clears its timer when the loop breaks early", async () => {
+    const a = createTask(() => sleep(1, { value: "a" }));
+    const b = createTask((signal) => sleep(100, { signal }));
+    let first: unknown;
+    const loop = (async () => {
+      for await (const t of asCompleted([a, b], { timeout: 1000 })) {
+        first = t;
+        break;
+      }
+    })();
+    await vi.advanceTimersByTimeAsync(1);
+    await loop;
+    expect(first).toBe(a);
+    b.cancel();
+    await b.catch(() => {});
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("rejects next() with TimeoutError after the timeout", async () => {
     const slow = createTask((signal) => sleep(100, { signal }));
     const it = asCompleted([slow], { timeout: 20 });

@@ -91,6 +91,13 @@ describe("Semaphore", () => {
     expect(sem.value).toBe(1);
   });
 
+  it("takes a free permit without allocating: the same settled promise every time", () => {
+    const sem = new Semaphore(3);
+    const a = sem.acquire();
+    expect(sem.acquire()).toBe(a);
+    expect(sem.value).toBe(1);
+  });
+
   it("works with using", async () => {
     const sem = new Semaphore(2);
     {

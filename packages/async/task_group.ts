@@ -79,7 +79,8 @@ export class TaskGroup implements AsyncDisposable {
 
   /**
    * Runs `body(tg, signal)` in a new group and waits for all its tasks. Resolves to the body's
-   * result; rejects with an {@linkcode ExceptionGroup} if a child or the body failed.
+   * result; rejects with an {@linkcode ExceptionGroup} if a child or the body failed. As with any
+   * promise, a task returned by the body is unwrapped to its result (return `[task]` to keep it).
    *
    * @example
    * ```ts
@@ -97,10 +98,10 @@ export class TaskGroup implements AsyncDisposable {
   static async run<R>(
     body: (tg: TaskGroup, signal: AbortSignal) => R | PromiseLike<R>,
     options?: TaskGroupOptions,
-  ): Promise<R> {
+  ): Promise<Awaited<R>> {
     checkFunction(body, "TaskGroup.run() body");
     const tg = new TaskGroup(options);
-    let result: R;
+    let result: Awaited<R>;
     try {
       result = await body(tg, tg.signal);
     } catch (error) {

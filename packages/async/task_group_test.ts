@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { CancelledError, InvalidStateError } from "@cc/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type AsyncTask, ExceptionGroup, sleep, TaskGroup } from "./mod.ts";
@@ -122,6 +123,15 @@ describe("TaskGroup", () => {
     expect(inner.every((t) => t.cancelled())).toBe(true);
     expect(childOfOuter.cancelled()).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("removes its listener from the outer signal when it ends", async () => {
+    const outer = new AbortController();
+    const p = TaskGroup.run((tg) => tg.createTask(() => sleep(5, { value: 1 })), { signal: outer.signal });
+    expect(getEventListeners(outer.signal, "abort").length).toBe(1);
+    await vi.advanceTimersByTimeAsync(5);
+    expect(await p).toBe(1); // a returned task is unwrapped, like any thenable
+    expect(getEventListeners(outer.signal, "abort").length).toBe(0);
   });
 
   it("lets one member be cancelled without failing the group or touching its siblings", async () => {
