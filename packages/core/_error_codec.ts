@@ -8,6 +8,7 @@ import {
   CancelledError,
   CloneError,
   InvalidStateError,
+  QueueFullError,
   RemoteError,
   TaskLoadError,
   TimeoutError,
@@ -50,6 +51,7 @@ const KNOWN: Record<string, { prototype: Error }> = {
   WorkerExitError: WorkerExitError,
   TaskLoadError: TaskLoadError,
   CloneError: CloneError,
+  QueueFullError: QueueFullError,
 };
 
 const SKIP = new Set(["name", "message", "stack", "cause", "errors"]);

@@ -12,6 +12,8 @@ import { decodeError } from "./_error_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
 import { CloneError, WorkerExitError } from "./errors.ts";
 import {
+  FLAG_CHUNK,
+  FLAG_INIT,
   FLAG_STREAM,
   type RunEntry,
   STATUS_END,
@@ -46,6 +48,10 @@ export interface CallOptions {
   transfer?: readonly TransferListItem[];
   /** Consume the result as a stream (the task returns an async iterator). */
   stream?: boolean;
+  /** An initializer: the worker starts later calls only after it has finished. */
+  initializer?: boolean;
+  /** `args` is a chunk of argument lists; the result is the list of results (for `map`'s `chunksize`). */
+  chunk?: boolean;
 }
 
 /** Options of {@linkcode WorkerConnection.run}. */
@@ -158,7 +164,11 @@ export class WorkerConnection {
       this.#sentDefs.add(key);
       (this.#batchDefs ??= []).push([key, task.url, task.name]);
     }
-    this.#batch.push([id, key, encodeArgs(args), options?.stream ? FLAG_STREAM : 0]);
+    const flags =
+      options === undefined
+        ? 0
+        : (options.stream ? FLAG_STREAM : 0) | (options.initializer ? FLAG_INIT : 0) | (options.chunk ? FLAG_CHUNK : 0);
+    this.#batch.push([id, key, options?.chunk ? args : encodeArgs(args), flags]);
     this.#batchSinks.push(sink);
     if (options?.transfer) (this.#batchTransfer ??= []).push(...options.transfer);
     this.#sinks.set(id, sink);

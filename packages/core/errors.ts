@@ -198,3 +198,17 @@ export class RemoteError extends Error {
     if (init.stack !== undefined) this.stack = init.stack;
   }
 }
+
+/**
+ * An executor's bounded queue (`maxQueue`) is full. Wait with `executor.waitForCapacity()` before
+ * submitting, or submit less at once.
+ *
+ * @example
+ * ```ts
+ * import { QueueFullError } from "@cc/core";
+ * console.assert(new QueueFullError("queue is full (maxQueue 100)").name === "QueueFullError");
+ * ```
+ */
+export class QueueFullError extends Error {
+  override name = "QueueFullError";
+}

@@ -18,6 +18,10 @@ export type RunEntry = [id: number, key: number, args: unknown[], flags: number]
 
 /** Flag of a {@linkcode RunEntry}: the caller consumes the result as a stream (async iterator). */
 export const FLAG_STREAM = 1;
+/** Flag of a {@linkcode RunEntry}: an initializer; later calls wait until it has finished. */
+export const FLAG_INIT = 2;
+/** Flag of a {@linkcode RunEntry}: `args` is a chunk of argument lists; the result is the list of results. */
+export const FLAG_CHUNK = 4;
 
 /** Messages a host sends to a worker. */
 export type HostMessage =

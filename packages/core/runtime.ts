@@ -15,6 +15,8 @@ import { ensureTypeScript, isTypeScriptUrl } from "./_typescript.ts";
 import { _installContextStorage, type TaskContext } from "./context.ts";
 import { CloneError, TaskLoadError } from "./errors.ts";
 import {
+  FLAG_CHUNK,
+  FLAG_INIT,
   FLAG_STREAM,
   type HostMessage,
   type RunEntry,
@@ -105,11 +107,16 @@ class Runtime {
   readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
   readonly #running = new Map<number, Call>();
   readonly #credits = new Map<number, number>();
+  readonly #cancelledEarly = new Map<number, unknown>();
   readonly #storage = new AsyncLocalStorage<TaskContext>();
   #out: unknown[] = [];
   #transfers: TransferListItem[] | undefined;
   #flushQueued = false;
   #starting = 0;
+  #gate: Promise<unknown> | undefined;
+  #gateId = -1;
+  #initError: unknown;
+  #openGate: (() => void) | undefined;
   #closing = false;
   #exiting = false;
 
@@ -124,11 +131,18 @@ class Runtime {
         if (message.defs) for (const [key, url, name] of message.defs) this.#define(key, url, name);
         for (const entry of message.tasks) this.#start(entry);
         break;
-      case "cancel":
+      case "cancel": {
         this.#credits.delete(message.id);
-        this.#running.get(message.id)?.abort(message.reason);
-        this.#endStream(message.id);
+        const call = this.#running.get(message.id);
+        if (call) {
+          call.abort(message.reason);
+          this.#endStream(message.id);
+        } else if (this.#starting > 0) {
+          // not started yet (its module is loading): it will not run
+          this.#cancelledEarly.set(message.id, message.reason);
+        }
         break;
+      }
       case "pull":
         this.#pull(message.id, message.n);
         break;
@@ -185,7 +199,26 @@ class Runtime {
   }
 
   #start(entry: RunEntry): void {
+    if (this.#gate) {
+      // an initializer is still running: start this call after it
+      this.#starting++;
+      this.#gate.then(() => {
+        this.#starting--;
+        this.#start(entry);
+      });
+      return;
+    }
     const [id, key, args, flags] = entry;
+    if (this.#initError !== undefined) {
+      this.reply(id, STATUS_ERROR, this.#initError);
+      return;
+    }
+    if (flags & FLAG_INIT) {
+      this.#gateId = id;
+      this.#gate = new Promise<void>((resolve) => {
+        this.#openGate = resolve;
+      });
+    }
     const def = this.#defs.get(key);
     if (!def) {
       this.reply(id, STATUS_ERROR, encodeError(new Error(`protocol error: unknown task definition ${key}`)));
@@ -246,6 +279,17 @@ class Runtime {
   }
 
   #invoke(id: number, fn: TaskFn, name: string, args: unknown[], flags: number): void {
+    if (this.#cancelledEarly.size > 0 && this.#cancelledEarly.has(id)) {
+      const reason = this.#cancelledEarly.get(id);
+      this.#cancelledEarly.delete(id);
+      this.reply(id, STATUS_ERROR, encodeError(reason));
+      this.#maybeExit();
+      return;
+    }
+    if (flags & FLAG_CHUNK) {
+      this.#invokeChunk(id, fn, name, args as unknown[][]);
+      return;
+    }
     const call = new Call(id, name, this);
     let out: unknown;
     try {
@@ -268,6 +312,46 @@ class Runtime {
     } else {
       this.#settle(call, out, flags);
     }
+  }
+
+  /** Runs a map chunk: one call per argument list, in order; the first error fails the chunk. */
+  #invokeChunk(id: number, fn: TaskFn, name: string, chunk: unknown[][]): void {
+    const call = new Call(id, name, this);
+    const results: unknown[] = new Array(chunk.length);
+    let i = 0;
+    const step = (): void => {
+      try {
+        for (; i < chunk.length; i++) {
+          const out = this.#storage.run(call, fn as (...a: unknown[]) => unknown, ...chunk[i]!);
+          if (isThenable(out)) {
+            this.#running.set(id, call);
+            const index = i++;
+            Promise.resolve(out).then(
+              (value) => {
+                results[index] = value;
+                step();
+              },
+              (error) => {
+                this.#running.delete(id);
+                this.reply(id, STATUS_ERROR, encodeError(error));
+                this.#maybeExit();
+              },
+            );
+            return;
+          }
+          results[i] = out;
+        }
+      } catch (error) {
+        this.#running.delete(id);
+        this.reply(id, STATUS_ERROR, encodeError(error));
+        this.#maybeExit();
+        return;
+      }
+      this.#running.delete(id);
+      this.reply(id, STATUS_OK, results);
+      this.#maybeExit();
+    };
+    step();
   }
 
   #settle(call: Call, value: unknown, flags: number): void {
@@ -346,6 +430,12 @@ class Runtime {
       value = value.value;
     }
     this.#out.push(id, status, value);
+    if (id === this.#gateId && status !== STATUS_PROGRESS) {
+      if (status === STATUS_ERROR) this.#initError = value; // later calls fail with the initializer's error
+      this.#gateId = -1;
+      this.#gate = undefined;
+      this.#openGate?.();
+    }
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => this.flush());

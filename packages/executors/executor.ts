@@ -1,0 +1,51 @@
+/**
+ * The `Executor` interface, after Python's `concurrent.futures.Executor`.
+ *
+ * @module
+ */
+import type { Task } from "@cc/core";
+import type { Future } from "@cc/futures";
+
+/** Options of {@linkcode Executor.map}. */
+export interface MapOptions {
+  /**
+   * Milliseconds from the call to `map` after which waiting for the next result throws
+   * `TimeoutError` (Python's `timeout`). Default: no limit.
+   */
+  timeout?: number;
+  /** Items sent to a worker per message (Python's `chunksize`). Default: 1 (cc batches anyway). */
+  chunksize?: number;
+  /**
+   * Chunks submitted ahead of the consumer (Python 3.14's `buffersize`). The input is read lazily, so a
+   * long or infinite iterable runs in constant memory. Default: 4 × `maxWorkers`.
+   */
+  buffersize?: number;
+  /** Stops the map: unstarted items are cancelled and the iterator throws the reason. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@linkcode Executor.shutdown}. */
+export interface ShutdownOptions {
+  /** Wait until every submitted task has finished and the workers have exited. Default: `true`. */
+  wait?: boolean;
+  /** Cancel the tasks that have not started. Default: `false`. */
+  cancelFutures?: boolean;
+}
+
+/**
+ * Runs tasks asynchronously (Python's `concurrent.futures.Executor`). `submit` returns a
+ * `Future`; `map` yields results in input order; `shutdown` releases the workers;
+ * `await using executor = …` shuts down with `wait: true` at the end of the scope.
+ */
+export interface Executor extends AsyncDisposable {
+  /** Schedules `task(...args)` and returns a future of its result. Throws after `shutdown`. */
+  submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R>;
+  /** `task(item)` for each item, results in input order, reading the input lazily. */
+  map<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<R>;
+  /** Stops accepting tasks and releases the workers (see {@linkcode ShutdownOptions}). Idempotent. */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+}

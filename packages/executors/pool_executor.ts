@@ -1,0 +1,743 @@
+/**
+ * The worker-pool engine, written once for both transports: a FIFO task queue with an optional bound,
+ * workers started on demand up to `maxWorkers`, automatic batching (calls dispatched in one tick leave
+ * in one message per worker, with a per-worker window that adapts to task length), three levels of
+ * cancellation, per-task timeouts counted from dispatch, worker replacement or a broken pool when a
+ * worker dies, initializers, idle retirement, `maxTasksPerWorker`, streaming and statistics.
+ * `ThreadPoolExecutor` and `@cc/processes`' `ProcessPoolExecutor` and `Pool` are this class with a
+ * transport chosen.
+ *
+ * @module
+ */
+import type { ResourceLimits, TransferListItem } from "node:worker_threads";
+import {
+  BrokenExecutorError,
+  type CallOptions,
+  type CallSink,
+  type ExitInfo,
+  InvalidStateError,
+  QueueFullError,
+  spawnWorker,
+  type Task,
+  TimeoutError,
+  WorkerConnection,
+  type WorkerKind,
+} from "@cc/core";
+import { Future } from "@cc/futures";
+import { Deque } from "./_deque.ts";
+import { runMap } from "./_map.ts";
+import type { Executor, MapOptions, ShutdownOptions } from "./executor.ts";
+
+/** What the pool does when a worker dies while running tasks. */
+export type WorkerExitPolicy = "replace" | "break";
+
+/** Options of {@linkcode PoolExecutor}. */
+export interface PoolExecutorOptions {
+  /** Most workers running at once. Default: set by the executor class (see its docs). */
+  maxWorkers?: number;
+  /** Workers kept alive while idle, once started. Default: 0 (with `idleTimeout`), else all. */
+  minWorkers?: number;
+  /** Milliseconds an idle worker above `minWorkers` lives before it is retired. Default: never retired. */
+  idleTimeout?: number;
+  /** Most tasks waiting in the queue; `submit` beyond it throws `QueueFullError`. Default: unbounded. */
+  maxQueue?: number;
+  /** A task run once in each worker before its first task (Python's `initializer`). If it fails, the pool is broken. */
+  initializer?: Task;
+  /** Arguments of `initializer` (Python's `initargs`). Default: `[]`. */
+  initArgs?: unknown[];
+  /** Tasks a worker runs before it is replaced by a fresh one (Python's `max_tasks_per_child`). Default: unlimited. */
+  maxTasksPerWorker?: number;
+  /** Heap limits of each worker (threads: Node's `resourceLimits`; processes: `maxOldGenerationSizeMb`). */
+  resourceLimits?: ResourceLimits;
+  /** Extra Node.js flags of each worker. */
+  execArgv?: string[];
+  /** Extra environment variables of each child process. */
+  env?: Record<string, string>;
+}
+
+/** Per-call options of {@linkcode PoolExecutor.submitWith}. */
+export interface SubmitOptions {
+  /**
+   * Cancels the task: while queued it is removed and its future cancelled; while running, the task's own
+   * `signal` aborts (cooperative) and the future rejects with the reason at once (or, with
+   * `abort: "terminate"`, the worker is terminated and replaced).
+   */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds from dispatch to a worker (not from submit) after which the future rejects with
+   * `TimeoutError` and the task's `signal` aborts. Default: no limit.
+   */
+  timeout?: number;
+  /** How a running task is stopped by `signal` or `timeout`: `"signal"` (default, cooperative) or `"terminate"` (hard stop). */
+  abort?: "signal" | "terminate";
+  /** Objects to move to the worker instead of copying (threads). */
+  transfer?: readonly TransferListItem[];
+  /** Receives the task's progress reports (`currentTask().progress(value)`). */
+  onProgress?: (value: unknown) => void;
+}
+
+/** Statistics of one worker. */
+export interface WorkerStats {
+  /** Thread id or process id. */
+  readonly id: number;
+  /** Tasks in flight on this worker. */
+  readonly inFlight: number;
+  /** Tasks that finished with a result. */
+  readonly completed: number;
+  /** Tasks that failed. */
+  readonly failed: number;
+}
+
+/** Statistics of a pool. */
+export interface PoolStats {
+  /** Live workers. */
+  readonly workers: number;
+  /** Tasks waiting for a worker. */
+  readonly queued: number;
+  /** Tasks dispatched and not finished. */
+  readonly running: number;
+  /** Tasks finished with a result. */
+  readonly completed: number;
+  /** Tasks that failed. */
+  readonly failed: number;
+  /** Tasks cancelled before they started. */
+  readonly cancelled: number;
+  /** Share of worker time spent with tasks in flight since the pool started (0–1). */
+  readonly utilization: number;
+  /** One entry per live worker. */
+  readonly perWorker: readonly WorkerStats[];
+}
+
+const JOB_QUEUED = 0;
+const JOB_DISPATCHED = 1;
+const JOB_RELEASED = 2;
+
+// Tasks handed to a worker ahead of time, to hide the round trip. A new worker takes one task at a time
+// (so a queued task stays cancellable, as in Python), doubles its window while tasks come back fast,
+// up to MAX_WINDOW, and keeps SLOW_WINDOW for tasks that take over a millisecond.
+const START_WINDOW = 1;
+const SLOW_WINDOW = 2;
+const MAX_WINDOW = 64;
+
+class PoolWorker {
+  readonly connection: WorkerConnection;
+  inFlight = 0;
+  dispatched = 0;
+  completed = 0;
+  failed = 0;
+  window = START_WINDOW;
+  /** Average ms between completions while busy (≈ service time of one task). */
+  serviceMs = 0;
+  lastSettle = 0;
+  busySince = 0;
+  busyTotal = 0;
+  readonly startedAt = performance.now();
+  exclusive = false;
+  retiring = false;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  constructor(connection: WorkerConnection) {
+    this.connection = connection;
+  }
+  get available(): number {
+    if (this.retiring || this.exclusive) return 0;
+    return this.window - this.inFlight;
+  }
+}
+
+/** A queued or running task: its future, and the sink of its worker call. */
+class Job<T = unknown> extends Future<T> implements CallSink {
+  readonly task: Task;
+  readonly args: unknown[];
+  readonly pool: PoolExecutor;
+  options: SubmitOptions | undefined;
+  callOptions: CallOptions | undefined;
+  phase = JOB_QUEUED;
+  worker: PoolWorker | undefined;
+  callId = 0;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  onAbort: (() => void) | undefined;
+  /** Set for stream slots: called with the worker instead of sending a call. */
+  onDispatch: ((worker: PoolWorker) => void) | undefined;
+
+  constructor(pool: PoolExecutor, task: Task, args: unknown[]) {
+    super();
+    this.pool = pool;
+    this.task = task;
+    this.args = args;
+  }
+
+  override cancel(): boolean {
+    const wasQueued = this.phase === JOB_QUEUED && !this.done();
+    const cancelled = super.cancel();
+    if (cancelled && wasQueued) this.pool._cancelledWhileQueued(this);
+    return cancelled;
+  }
+
+  /** The worker answered with a result (CallSink). */
+  resolve(value: unknown): void {
+    this.pool._release(this, true);
+    if (!this.done()) this.setResult(value as T);
+  }
+
+  /** The worker answered with an error, or died (CallSink). */
+  reject(error: unknown): void {
+    error = this.pool._release(this, false, error);
+    if (!this.done()) this.setException(error);
+  }
+
+  /** A progress report (CallSink). */
+  progress(value: unknown): void {
+    this.options?.onProgress?.(value);
+  }
+}
+
+function checkCount(name: string, value: unknown, min: number, allowInfinity = false): number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${typeof value} ${String(value)}`);
+  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer ≥ ${min}, got ${value}`);
+  }
+  return value;
+}
+
+function checkMs(name: string, value: unknown): number {
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number of milliseconds, got ${String(value)}`);
+  }
+  if (value < 0) throw new RangeError(`${name} must be ≥ 0 ms, got ${value}`);
+  return value;
+}
+
+// setTimeout fires at once for delays above 2^31-1 ms: cap them (a timer that long never fires in practice).
+const MAX_DELAY = 2 ** 31 - 1;
+
+/**
+ * The worker-pool engine behind `ThreadPoolExecutor`, `ProcessPoolExecutor` and `Pool` (see the module
+ * doc). Use one of those; this class is exported for packages that add a transport.
+ *
+ * @example
+ * ```ts ignore
+ * import { PoolExecutor } from "@cc/executors";
+ * import { task } from "@cc/core";
+ * await using pool = new PoolExecutor("thread", { maxWorkers: 2 });
+ * const square = task<(x: number) => number>(new URL("./tasks.js", import.meta.url), "square");
+ * console.log(await pool.submit(square, 12)); // 144
+ * ```
+ */
+export class PoolExecutor implements Executor {
+  /** Where tasks run: `"thread"` or `"process"`. */
+  readonly kind: WorkerKind;
+  /** Most workers running at once. */
+  readonly maxWorkers: number;
+  readonly #options: PoolExecutorOptions;
+  readonly #minWorkers: number;
+  readonly #idleTimeout: number | undefined;
+  readonly #maxQueue: number;
+  readonly #maxTasksPerWorker: number;
+  readonly #exitPolicy: WorkerExitPolicy;
+  readonly #Broken: new (
+    message: string,
+    options?: ErrorOptions,
+  ) => BrokenExecutorError;
+  readonly #queue = new Deque<Job>();
+  readonly #workers: PoolWorker[] = [];
+  #queued = 0;
+  #running = 0;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #retiredBusy = 0;
+  #retiredLife = 0;
+  #pumpQueued = false;
+  #shutdown = false;
+  #broken: BrokenExecutorError | undefined;
+  #deathsWithoutProgress = 0;
+  #drainWaiters: (() => void)[] = [];
+  #capacityWaiters: (() => void)[] = [];
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    kind: WorkerKind,
+    options: PoolExecutorOptions & {
+      defaultMaxWorkers?: number;
+      onWorkerExit?: WorkerExitPolicy;
+      broken?: typeof BrokenExecutorError;
+    } = {},
+  ) {
+    if (kind !== "thread" && kind !== "process")
+      throw new TypeError(`kind must be "thread" or "process", got ${String(kind)}`);
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    this.kind = kind;
+    this.#options = options;
+    this.maxWorkers = checkCount("maxWorkers", options.maxWorkers ?? options.defaultMaxWorkers ?? 1, 1);
+    this.#minWorkers = checkCount("minWorkers", options.minWorkers ?? 0, 0);
+    if (this.#minWorkers > this.maxWorkers) {
+      throw new RangeError(`minWorkers (${this.#minWorkers}) must not exceed maxWorkers (${this.maxWorkers})`);
+    }
+    this.#idleTimeout = options.idleTimeout === undefined ? undefined : checkMs("idleTimeout", options.idleTimeout);
+    this.#maxQueue = checkCount("maxQueue", options.maxQueue ?? Number.POSITIVE_INFINITY, 1, true);
+    this.#maxTasksPerWorker = checkCount(
+      "maxTasksPerWorker",
+      options.maxTasksPerWorker ?? Number.POSITIVE_INFINITY,
+      1,
+      true,
+    );
+    if (
+      options.initializer !== undefined &&
+      (typeof options.initializer !== "object" || typeof options.initializer.url !== "string")
+    ) {
+      throw new TypeError("initializer must be a task (made with task() or defineTask())");
+    }
+    if (options.initArgs !== undefined && !Array.isArray(options.initArgs)) {
+      throw new TypeError("initArgs must be an array");
+    }
+    this.#exitPolicy = options.onWorkerExit ?? "replace";
+    this.#Broken = options.broken ?? BrokenExecutorError;
+  }
+
+  /** Schedules `task(...args)` and returns a future of its result (Python's `submit`). */
+  submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
+    return this.#enqueue(new Job<R>(this, this.#checkTask(task), args));
+  }
+
+  /** `submit` with per-call options: cancellation, timeout, transfer, progress. */
+  submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options: SubmitOptions = {}): Future<R> {
+    if (!Array.isArray(args)) throw new TypeError("args must be an array");
+    const job = new Job<R>(this, this.#checkTask(task), args);
+    this.#applyOptions(job, options);
+    this.#enqueue(job);
+    const signal = options.signal;
+    if (signal && !job.done()) {
+      job.onAbort = () => this.#abort(job, signal.reason);
+      signal.addEventListener("abort", job.onAbort, { once: true });
+    }
+    return job;
+  }
+
+  #checkTask(task: Task): Task {
+    if (typeof task !== "object" || task === null || typeof task.url !== "string" || typeof task.name !== "string") {
+      throw new TypeError(
+        `submit() needs a task made with task() or defineTask(), got ${task === null ? "null" : typeof task}`,
+      );
+    }
+    return task;
+  }
+
+  #applyOptions(job: Job, options: SubmitOptions): void {
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    if (options.timeout !== undefined) checkMs("timeout", options.timeout);
+    if (options.abort !== undefined && options.abort !== "signal" && options.abort !== "terminate") {
+      throw new TypeError(`abort must be "signal" or "terminate", got ${String(options.abort)}`);
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new TypeError("signal must be an AbortSignal");
+    }
+    if (options.transfer !== undefined && !Array.isArray(options.transfer)) {
+      throw new TypeError("transfer must be an array");
+    }
+    if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+      throw new TypeError("onProgress must be a function");
+    }
+    job.options = options;
+    if (options.transfer) job.callOptions = { transfer: options.transfer };
+  }
+
+  #enqueue<T>(job: Job<T>): Job<T> {
+    if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
+    if (this.#broken) throw this.#broken;
+    if (this.#queued >= this.#maxQueue) {
+      throw new QueueFullError(`the queue is full (maxQueue ${this.#maxQueue}): wait with waitForCapacity()`);
+    }
+    if (job.options?.signal?.aborted) {
+      job.phase = JOB_RELEASED;
+      job.cancel();
+      this.#cancelled++;
+      return job;
+    }
+    this.#queue.push(job);
+    this.#queued++;
+    if (!this.#pumpQueued) {
+      this.#pumpQueued = true;
+      queueMicrotask(() => this.#pump());
+    }
+    return job;
+  }
+
+  /** Resolves once the queue has room for another task (for a bounded `maxQueue`). */
+  waitForCapacity(): Promise<void> {
+    if (this.#queued < this.#maxQueue || this.#shutdown || this.#broken) return Promise.resolve();
+    return new Promise((resolve) => this.#capacityWaiters.push(resolve));
+  }
+
+  #pump(): void {
+    this.#pumpQueued = false;
+    if (this.#queue.length === 0 || this.#broken) return;
+    // Start workers as Python does: one more whenever work waits and no worker is idle.
+    let idle = 0;
+    for (const w of this.#workers) if (w.inFlight === 0 && !w.retiring) idle++;
+    let toStart = Math.min(this.maxWorkers - this.#workers.length, this.#queued - idle);
+    while (toStart-- > 0) this.#startWorker();
+    // Hand each task to the least loaded worker that has room in its window.
+    while (this.#queue.length > 0) {
+      const job = this.#queue.peek()!;
+      if (job.done()) {
+        this.#queue.shift(); // cancelled while queued
+        continue;
+      }
+      const exclusive = job.options?.abort === "terminate";
+      let best: PoolWorker | undefined;
+      for (const w of this.#workers) {
+        if (w.available <= 0 || (exclusive && w.inFlight > 0)) continue;
+        if (best === undefined || w.inFlight < best.inFlight) best = w;
+      }
+      if (best === undefined) break;
+      this.#queue.shift();
+      this.#dispatch(job, best);
+      if (exclusive) best.exclusive = true;
+    }
+    while (this.#queue.length > 0 && this.#queue.peek()!.done()) this.#queue.shift();
+    this.#wakeCapacityWaiters();
+  }
+
+  #startWorker(): PoolWorker {
+    const connection = new WorkerConnection(
+      spawnWorker({
+        kind: this.kind,
+        resourceLimits: this.#options.resourceLimits,
+        execArgv: this.#options.execArgv,
+        env: this.#options.env,
+      }),
+    );
+    const worker = new PoolWorker(connection);
+    connection.onExit = (info) => this.#onWorkerExit(worker, info);
+    connection.onIdleError = (error) => {
+      process.emitWarning(`a ${this.kind} worker of the pool failed while idle and was replaced: ${String(error)}`);
+    };
+    this.#workers.push(worker);
+    const { initializer } = this.#options;
+    if (initializer) {
+      const sink: CallSink = {
+        task: initializer,
+        resolve: () => {},
+        reject: (error) => {
+          if (!worker.retiring) this.#breakPool(`the initializer failed in a ${this.kind} worker`, error);
+        },
+      };
+      connection.call(initializer, this.#options.initArgs ?? [], sink, { initializer: true });
+    }
+    return worker;
+  }
+
+  #dispatch(job: Job, worker: PoolWorker): void {
+    if (!job.setRunningOrNotifyCancel()) return;
+    this.#queued--;
+    this.#running++;
+    job.phase = JOB_DISPATCHED;
+    job.worker = worker;
+    if (worker.inFlight++ === 0) {
+      worker.busySince = performance.now();
+      worker.lastSettle = worker.busySince;
+      if (worker.idleTimer) {
+        clearTimeout(worker.idleTimer);
+        worker.idleTimer = undefined;
+      }
+    }
+    if (++worker.dispatched >= this.#maxTasksPerWorker) worker.retiring = true;
+    if (job.onDispatch) {
+      job.onDispatch(worker);
+      return;
+    }
+    job.callId = worker.connection.call(job.task, job.args, job, job.callOptions);
+    const timeout = job.options?.timeout;
+    if (timeout !== undefined) {
+      job.timer = setTimeout(
+        () => {
+          const reason = new TimeoutError(`task "${job.task.name}" timed out after ${timeout} ms`);
+          this.#abort(job, reason);
+        },
+        Math.min(timeout, MAX_DELAY),
+      );
+    }
+  }
+
+  /** Cancels a job from its signal or timeout. */
+  #abort(job: Job, reason: unknown): void {
+    if (job.phase === JOB_QUEUED) {
+      job.cancel();
+      return;
+    }
+    if (job.phase !== JOB_DISPATCHED) return;
+    if (!job.done()) job.setException(reason);
+    const worker = job.worker!;
+    if (job.options?.abort === "terminate") {
+      void worker.connection.terminate();
+    } else {
+      worker.connection.cancel(job.callId, reason);
+    }
+  }
+
+  /** @internal A queued job was cancelled. */
+  _cancelledWhileQueued(job: Job): void {
+    this.#queued--;
+    this.#cancelled++;
+    job.phase = JOB_RELEASED;
+    this.#cleanup(job);
+    this.#wakeCapacityWaiters();
+    this.#checkDrained();
+  }
+
+  /** @internal The worker is done with a job: frees its slot. Returns the error to report. */
+  _release(job: Job, ok: boolean, error?: unknown): unknown {
+    if (job.phase !== JOB_DISPATCHED) return error;
+    job.phase = JOB_RELEASED;
+    this.#cleanup(job);
+    const worker = job.worker!;
+    this.#running--;
+    if (ok) {
+      this.#completed++;
+      worker.completed++;
+      this.#deathsWithoutProgress = 0;
+    } else {
+      this.#failed++;
+      worker.failed++;
+      if (this.#broken && !(error instanceof BrokenExecutorError)) {
+        error = new this.#Broken(this.#broken.message, { cause: error });
+      }
+    }
+    const now = performance.now();
+    const gap = now - worker.lastSettle;
+    worker.lastSettle = now;
+    worker.serviceMs = worker.serviceMs === 0 ? gap : worker.serviceMs * 0.8 + gap * 0.2;
+    if (worker.serviceMs > 1) worker.window = SLOW_WINDOW;
+    else if (worker.window < MAX_WINDOW) worker.window = Math.min(MAX_WINDOW, worker.window * 2);
+    if (worker.exclusive) worker.exclusive = false;
+    if (--worker.inFlight === 0) {
+      worker.busyTotal += now - worker.busySince;
+      this.#onWorkerIdle(worker);
+    }
+    if (this.#queue.length > 0 && !this.#pumpQueued) {
+      this.#pumpQueued = true;
+      queueMicrotask(() => this.#pump());
+    }
+    this.#checkDrained();
+    return error;
+  }
+
+  #cleanup(job: Job): void {
+    if (job.timer) {
+      clearTimeout(job.timer);
+      job.timer = undefined;
+    }
+    if (job.onAbort) {
+      job.options?.signal?.removeEventListener("abort", job.onAbort);
+      job.onAbort = undefined;
+    }
+  }
+
+  #onWorkerIdle(worker: PoolWorker): void {
+    if (worker.retiring) {
+      this.#retire(worker);
+      return;
+    }
+    if (this.#shutdown && this.#queue.length === 0) return;
+    if (this.#idleTimeout !== undefined && this.#workers.length > this.#minWorkers) {
+      worker.idleTimer = setTimeout(
+        () => {
+          worker.idleTimer = undefined;
+          if (worker.inFlight === 0 && this.#workers.length > this.#minWorkers) this.#retire(worker);
+        },
+        Math.min(this.#idleTimeout, MAX_DELAY),
+      );
+      worker.idleTimer.unref();
+    }
+  }
+
+  #retire(worker: PoolWorker): void {
+    worker.retiring = true;
+    this.#removeWorker(worker);
+    void worker.connection.close();
+    if (this.#queue.length > 0 && !this.#pumpQueued) {
+      this.#pumpQueued = true;
+      queueMicrotask(() => this.#pump());
+    }
+  }
+
+  #removeWorker(worker: PoolWorker): void {
+    const i = this.#workers.indexOf(worker);
+    if (i < 0) return;
+    this.#workers.splice(i, 1);
+    this.#retiredBusy += worker.busyTotal + (worker.inFlight > 0 ? performance.now() - worker.busySince : 0);
+    this.#retiredLife += performance.now() - worker.startedAt;
+  }
+
+  #onWorkerExit(worker: PoolWorker, info: ExitInfo): void {
+    const expected = worker.retiring || this.#closing !== undefined;
+    this.#removeWorker(worker);
+    if (worker.idleTimer) clearTimeout(worker.idleTimer);
+    if (expected) return;
+    if (worker.completed === 0) this.#deathsWithoutProgress++;
+    const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+    if (this.#exitPolicy === "break") {
+      this.#breakPool(
+        `a ${this.kind === "process" ? "child process" : "worker thread"} terminated abruptly (it ${how}); the pool is not usable anymore`,
+        info.error,
+      );
+    } else if (this.#deathsWithoutProgress >= 3) {
+      this.#breakPool(
+        `${this.#deathsWithoutProgress} workers in a row died before finishing a task (the last ${how})`,
+        info.error,
+      );
+    } else if (this.#queue.length > 0 && !this.#pumpQueued) {
+      this.#pumpQueued = true;
+      queueMicrotask(() => this.#pump());
+    }
+  }
+
+  #breakPool(message: string, cause: unknown): void {
+    if (this.#broken) return;
+    this.#broken = new this.#Broken(message, { cause });
+    for (const job of this.#queue.drain()) {
+      if (job.done()) continue;
+      this.#queued--;
+      this.#failed++;
+      job.phase = JOB_RELEASED;
+      this.#cleanup(job);
+      job.setException(this.#broken);
+    }
+    for (const worker of [...this.#workers]) {
+      worker.retiring = true;
+      void worker.connection.terminate();
+    }
+    this.#wakeCapacityWaiters(true);
+    this.#checkDrained();
+  }
+
+  #wakeCapacityWaiters(all = false): void {
+    while (this.#capacityWaiters.length > 0 && (all || this.#queued < this.#maxQueue)) this.#capacityWaiters.shift()!();
+  }
+
+  #checkDrained(): void {
+    if (this.#queued === 0 && this.#running === 0 && this.#drainWaiters.length > 0) {
+      for (const resolve of this.#drainWaiters.splice(0)) resolve();
+    }
+  }
+
+  #drained(): Promise<void> {
+    if (this.#queued === 0 && this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /**
+   * `task(item)` for each item of a (sync or async, possibly infinite) iterable, yielding results in
+   * input order; at most `buffersize` chunks are in flight, so memory stays bounded. Leaving the loop
+   * early, a timeout or an abort cancels the items not yet started.
+   */
+  map<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<R> {
+    this.#checkTask(task);
+    if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
+    return runMap(this, task, iterable, options, this.maxWorkers);
+  }
+
+  /** @internal Submits a chunk of argument lists for `map`. */
+  _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
+    const job = new Job<R[]>(this, task, chunk as unknown[]);
+    job.callOptions = { chunk: true };
+    return this.#enqueue(job);
+  }
+
+  /**
+   * Runs a task that returns an async iterator (an `async function*`) and yields its items here, with
+   * backpressure (at most `highWaterMark` items ahead). Leaving the loop cancels the generator in the worker.
+   */
+  async *stream<A extends unknown[], T>(
+    task: Task<A, AsyncIterable<T> | AsyncIterator<T>>,
+    args: A,
+    options: { highWaterMark?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<T, void, undefined> {
+    this.#checkTask(task);
+    const job = new Job<PoolWorker>(this, task, args);
+    const slot = new Promise<PoolWorker>((resolve) => {
+      job.onDispatch = resolve;
+    });
+    if (options.signal) job.options = { signal: options.signal };
+    this.#enqueue(job);
+    const worker = await Promise.race([slot, job.asPromise() as Promise<never>]);
+    try {
+      const items = worker.connection.stream<T>(task, args, { highWaterMark: options.highWaterMark });
+      options.signal?.throwIfAborted();
+      for await (const item of items) {
+        options.signal?.throwIfAborted();
+        yield item;
+      }
+    } finally {
+      job.resolve(undefined);
+    }
+  }
+
+  /**
+   * Stops accepting tasks; with `cancelFutures`, cancels the queued ones; with `wait` (default), resolves
+   * once every task has finished and every worker has exited. Idempotent.
+   */
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelFutures = false } = options;
+    this.#shutdown = true;
+    if (cancelFutures) {
+      for (const job of this.#queue.drain()) job.cancel();
+    }
+    this.#wakeCapacityWaiters(true);
+    this.#closing ??= this.#drained().then(() =>
+      Promise.all(this.#workers.map((w) => w.connection.close())).then(() => undefined),
+    );
+    if (wait) await this.#closing;
+  }
+
+  /** Shuts down and waits (`await using pool = new ThreadPoolExecutor()`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+
+  /** True once `shutdown` was called. */
+  get isShutdown(): boolean {
+    return this.#shutdown;
+  }
+
+  /** The error that broke the pool, if it is broken. */
+  get broken(): BrokenExecutorError | undefined {
+    return this.#broken;
+  }
+
+  /** Counts of queued, running, finished and failed tasks, per-worker counts and utilisation. */
+  stats(): PoolStats {
+    const now = performance.now();
+    let busy = this.#retiredBusy;
+    let life = this.#retiredLife;
+    for (const w of this.#workers) {
+      busy += w.busyTotal + (w.inFlight > 0 ? now - w.busySince : 0);
+      life += now - w.startedAt;
+    }
+    return {
+      workers: this.#workers.length,
+      queued: this.#queued,
+      running: this.#running,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      utilization: life > 0 ? Math.min(1, busy / life) : 0,
+      perWorker: this.#workers.map((w) => ({
+        id: w.connection.transport.id,
+        inFlight: w.inFlight,
+        completed: w.completed,
+        failed: w.failed,
+      })),
+    };
+  }
+
+  /** @internal For tests: terminates a worker as if it had crashed. */
+  _workerIds(): number[] {
+    return this.#workers.map((w) => w.connection.transport.id);
+  }
+}

@@ -1,0 +1,105 @@
+// Task fixtures for the executor tests (loaded in worker threads and child processes).
+import { threadId } from "node:worker_threads";
+import { currentTask } from "@cc/core";
+
+export function square(x: number): number {
+  return x * x;
+}
+
+export function whoAmI(): number {
+  return threadId === 0 ? process.pid : threadId;
+}
+
+export function fail(message: string): never {
+  throw new RangeError(message);
+}
+
+let initialized: unknown;
+let initCount = 0;
+export function init(value: unknown): void {
+  initialized = value;
+  initCount++;
+}
+export async function initSlowly(value: unknown): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  init(value);
+}
+export function initFails(): void {
+  throw new Error("cannot initialise");
+}
+export function readInit(): { value: unknown; count: number } {
+  return { value: initialized, count: initCount };
+}
+
+/** Marks slot `index` of `latch` as started, then blocks until it is released (threads only). */
+export function holdUntilReleased(latch: Int32Array, index: number): number {
+  Atomics.store(latch, index, 1);
+  Atomics.notify(latch, index);
+  while (Atomics.load(latch, index) !== 2) Atomics.wait(latch, index, 1, 1000);
+  return index;
+}
+
+/** Marks started, then waits (without blocking) until its signal aborts; rejects with the reason. */
+export function untilCancelled(latch: Int32Array, index: number): Promise<never> {
+  const { signal } = currentTask();
+  Atomics.store(latch, index, 1);
+  Atomics.notify(latch, index);
+  return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+}
+
+/** Marks started, then never finishes and ignores cancellation (for hard stops). */
+export function stuck(latch: Int32Array, index: number): Promise<never> {
+  Atomics.store(latch, index, 1);
+  Atomics.notify(latch, index);
+  return new Promise(() => setInterval(() => {}, 1000));
+}
+
+export function exitWith(code: number): never {
+  process.exit(code);
+}
+
+export function throwFromTimer(message: string): Promise<never> {
+  setTimeout(() => {
+    throw new SyntaxError(message);
+  }, 0);
+  return new Promise(() => {});
+}
+
+export function hog(): number {
+  const keep: number[][] = [];
+  for (;;) keep.push(new Array(1_000_000).fill(1));
+}
+
+export function describeArg(value: unknown): string {
+  return Object.prototype.toString.call(value);
+}
+
+export function byteLength(bytes: Uint8Array): number {
+  return bytes.byteLength;
+}
+
+export async function* countTo(n: number): AsyncGenerator<number> {
+  for (let i = 1; i <= n; i++) yield i;
+}
+
+export async function* forever(latch: Int32Array): AsyncGenerator<number> {
+  let i = 0;
+  try {
+    for (;;) {
+      Atomics.store(latch, 1, i);
+      yield i++;
+    }
+  } finally {
+    Atomics.store(latch, 0, 1);
+    Atomics.notify(latch, 0);
+  }
+}
+
+export function fib(n: number): number {
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+
+export function withProgress(n: number): number {
+  for (let i = 1; i <= n; i++) currentTask().progress(i);
+  return n;
+}
