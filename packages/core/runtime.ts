@@ -11,6 +11,7 @@ import type { TransferListItem } from "node:worker_threads";
 import { findUncloneable } from "./_clone.ts";
 import { encodeError } from "./_error_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
+import { captureThreadsJsExpose, withExposed } from "./_threadsjs.ts";
 import { ensureTypeScript, isTypeScriptUrl } from "./_typescript.ts";
 import { _installContextStorage, type TaskContext } from "./context.ts";
 import { CloneError, TaskLoadError } from "./errors.ts";
@@ -168,7 +169,14 @@ class Runtime {
     if (!mod) {
       mod = (async () => {
         if (isTypeScriptUrl(url)) await ensureTypeScript(url);
-        return (await import(url)) as Record<string, unknown>;
+        const capture = captureThreadsJsExpose(url);
+        try {
+          const ns = (await import(url)) as Record<string, unknown>;
+          const exposed = capture.exposed();
+          return exposed === undefined ? ns : withExposed(ns, exposed);
+        } finally {
+          capture.stop();
+        }
       })();
       this.#modules.set(url, mod);
     }
