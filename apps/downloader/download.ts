@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { defineTask } from "@cc/core";
+import { currentTask, defineTask } from "@cc/core";
 
 /**
  * The public service the course downloads from: the default `baseUrl`.
@@ -106,7 +106,9 @@ const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
  * ```
  */
 export async function downloadUserPicture(id: number | string, options: DownloadOptions = {}): Promise<string> {
-  const { baseUrl = RANDOMUSER_URL, outDir = "output", signal } = options;
+  const { baseUrl = RANDOMUSER_URL, outDir = "output" } = options;
+  // in a worker, the call's own signal (cancellation from the pool) stands in for the caller's
+  const signal = options.signal ?? taskSignal();
   const key = checkId(id);
   signal?.throwIfAborted();
 
@@ -179,6 +181,14 @@ function checkId(id: number | string): string {
       typeof id === "string" ? `"${id}"` : String(id)
     }`,
   );
+}
+
+function taskSignal(): AbortSignal | undefined {
+  try {
+    return currentTask().signal;
+  } catch {
+    return undefined; // called directly, not as a cc task
+  }
 }
 
 async function request(id: string, url: string, signal: AbortSignal | undefined): Promise<Response> {

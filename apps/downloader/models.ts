@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { limit } from "./_limit.ts";
-import { downloadUserPicture } from "./download.ts";
+import { limit } from "@cc/async";
+import { ThreadPoolExecutor } from "@cc/executors";
+import { type Future, wait } from "@cc/futures";
+import { downloadUserPicture, downloadUserPictureTask } from "./download.ts";
 
 /** What one download gave: the saved path, or the error. */
 export type DownloadOutcome =
@@ -103,13 +105,78 @@ export const asyncModel: DownloadModel = {
   },
 };
 
+/** What the executor models need of an executor: cc's thread and process pools both fit. */
+interface DownloadExecutor extends AsyncDisposable {
+  submitWith(
+    task: typeof downloadUserPictureTask,
+    args: Parameters<typeof downloadUserPicture>,
+    options: { signal?: AbortSignal },
+  ): Future<string>;
+}
+
+/**
+ * A model that submits one task per id to a pool of workers, waits for all of them (Python's
+ * `wait`), and reads the results in input order — the course's n7/n8 and ProcessPoolExecutor programs.
+ */
+export function executorModel(
+  name: string,
+  description: string,
+  create: (maxWorkers: number) => DownloadExecutor,
+): DownloadModel {
+  return {
+    name,
+    description,
+    usesConcurrency: true,
+    async run(ids, options) {
+      const { baseUrl, outDir, signal } = options;
+      await using executor = create(options.concurrency);
+      const futures = ids.map((id) => {
+        const future = executor.submitWith(
+          downloadUserPictureTask,
+          [id, { baseUrl, outDir }],
+          signal ? { signal } : {},
+        );
+        future.addDoneCallback((f) => options.onSettled?.(outcomeOf(id, f, signal)));
+        return future;
+      });
+      await wait(futures);
+      return futures.map((f, i) => outcomeOf(ids[i]!, f, signal));
+    },
+  };
+}
+
+function outcomeOf(id: number | string, future: Future<string>, signal: AbortSignal | undefined): DownloadOutcome {
+  if (future.cancelled()) {
+    return { id, ok: false, error: signal?.aborted ? signal.reason : new Error(`download ${id} was cancelled`) };
+  }
+  const error = future.exceptionNow();
+  return error === undefined ? { id, ok: true, path: future.resultNow() } : { id, ok: false, error };
+}
+
+/**
+ * Downloads in worker threads: a `ThreadPoolExecutor` with `--concurrency` threads (the course's n8).
+ *
+ * @example
+ * ```ts ignore
+ * import { startServer, threadsModel } from "./mod.ts";
+ * await using server = await startServer();
+ * const outcomes = await threadsModel.run([123, 456], { baseUrl: server.url, outDir: "output", concurrency: 2 });
+ * console.assert(outcomes.every((o) => o.ok));
+ * ```
+ */
+export const threadsModel: DownloadModel = executorModel(
+  "threads",
+  "a ThreadPoolExecutor with --concurrency worker threads (the course's n8)",
+  (maxWorkers) => new ThreadPoolExecutor({ maxWorkers }),
+);
+
 /**
  * The models `--model` accepts, in `--help` order (the CLI's default is `async`).
  *
  * @example
  * ```ts
  * import { MODELS } from "./mod.ts";
- * console.assert(MODELS.map((m) => m.name).join() === "sequential,async");
+ * console.assert(MODELS.map((m) => m.name).join() === "sequential,async,threads");
  * ```
  */
-export const MODELS: readonly DownloadModel[] = [sequentialModel, asyncModel];
+export const MODELS: readonly DownloadModel[] = [sequentialModel, asyncModel, threadsModel];
