@@ -1,0 +1,4 @@
+import { expose } from "threads/worker";
+import { cpu, inc } from "../lib/tasks.mjs";
+
+expose({ inc, cpu });

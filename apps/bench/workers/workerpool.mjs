@@ -1,0 +1,4 @@
+import workerpool from "workerpool";
+import { cpu, inc } from "../lib/tasks.mjs";
+
+workerpool.worker({ inc, cpu });
