@@ -1,4 +1,21 @@
 /**
+ * Python's `multiprocessing` and `concurrent.futures.ProcessPoolExecutor` for Node.js, on child
+ * processes: {@linkcode ProcessPoolExecutor} (the executor interface; a child that dies breaks the
+ * pool, as in Python), {@linkcode Pool} (`multiprocessing.Pool`: `map`, `starmap`, `imap`,
+ * `applyAsync`…) and {@linkcode Process} (one child process per object, with a target task or a
+ * subclass whose `run()` loads in the child). Arguments and results are copied with structured clone.
+ * Time is in milliseconds.
+ *
+ * ```ts ignore
+ * import { task } from "@cc/core";
+ * import { ProcessPoolExecutor } from "@cc/processes";
+ * export function square(x: number): number { return x * x; }
+ * await using executor = new ProcessPoolExecutor({ maxWorkers: 4 });
+ * console.log(await executor.submit(task<typeof square>(import.meta.url, "square"), 12)); // 144
+ * ```
+ *
  * @module
  */
-export {};
+export * from "./async_result.ts";
+export * from "./pool.ts";
+export * from "./process_pool_executor.ts";

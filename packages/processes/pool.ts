@@ -1,0 +1,391 @@
+/**
+ * Python's `multiprocessing.Pool` on child processes, on cc's one pool engine.
+ *
+ * @module
+ */
+import { availableParallelism } from "node:os";
+import { BrokenProcessPool, CancelledError, InvalidStateError, type Task } from "@cc/core";
+import { PoolExecutor, type PoolExecutorOptions, type PoolStats } from "@cc/executors";
+import { Future } from "@cc/futures";
+import { checkProcessArgs, failedFuture } from "./_cross_process.ts";
+import { AsyncResult } from "./async_result.ts";
+
+/** Options of {@linkcode Pool}. */
+export interface PoolOptions extends Pick<PoolExecutorOptions, "execArgv" | "env" | "resourceLimits"> {
+  /**
+   * Number of worker processes (Python's `processes`).
+   *
+   * @default {os.availableParallelism()}
+   */
+  processes?: number;
+  /** A task run once in each worker process before its first task (Python's `initializer`). Default: none. */
+  initializer?: Task;
+  /** Arguments of `initializer` (Python's `initargs`). Default: `[]`. */
+  initArgs?: unknown[];
+  /** Tasks a worker process runs before it is replaced by a fresh one (Python's `maxtasksperchild`). Default: unlimited. */
+  maxtasksperchild?: number;
+}
+
+/** Options of {@linkcode Pool.map} and {@linkcode Pool.starmap}. */
+export interface PoolMapOptions {
+  /**
+   * Items sent to a worker per message. Default: Python's, `ceil(items / (4 × processes))`.
+   */
+  chunksize?: number;
+}
+
+/** Options of {@linkcode Pool.imap} and {@linkcode Pool.imapUnordered}. */
+export interface PoolImapOptions {
+  /** Items sent to a worker per message (Python's `chunksize`). Default: 1 (cc batches messages anyway). */
+  chunksize?: number;
+}
+
+/** Options of {@linkcode Pool.applyAsync}, {@linkcode Pool.mapAsync} and {@linkcode Pool.starmapAsync}. */
+export interface ApplyAsyncOptions<R> {
+  /** Called with the result when the call succeeds (Python's `callback`). Default: none. */
+  callback?: (result: R) => void;
+  /** Called with the error when the call fails (Python's `error_callback`). Default: none. */
+  errorCallback?: (error: unknown) => void;
+}
+
+function positiveInteger(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${typeof value} ${String(value)}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${value}`);
+  return value;
+}
+
+function toArray<T>(iterable: Iterable<T>, what: string): T[] {
+  if (Array.isArray(iterable)) return iterable;
+  if (typeof (iterable as Iterable<T>)?.[Symbol.iterator] !== "function") {
+    throw new TypeError(`${what}() needs an iterable, got ${iterable === null ? "null" : typeof iterable}`);
+  }
+  return [...iterable];
+}
+
+/**
+ * A pool of worker processes (Python's `multiprocessing.Pool`): `map`/`starmap` resolve to the whole
+ * list of results in order, `imap`/`imapUnordered` yield them as they come, `apply`/`applyAsync` run
+ * one call. Tasks are functions exported by a module (`task()` of `@cc/core`), arguments and results
+ * are copied with structured clone.
+ *
+ * A worker that dies mid-task (`process.exit()`, a signal, a crash) fails the task it was running with
+ * `WorkerExitError` and is replaced; the pool goes on (Python replaces the worker too, but the task's
+ * result never arrives). Three workers in a row that die before finishing anything, or a failing
+ * `initializer`, break the pool: `BrokenProcessPool`. `close()` then `join()` ends it after the
+ * outstanding work; `terminate()` stops the workers at once. `await using` closes and joins.
+ *
+ * @example
+ * ```ts ignore
+ * import { task } from "@cc/core";
+ * import { Pool } from "@cc/processes";
+ * export function square(id: number): number { return id ** 2; }
+ * await using pool = new Pool({ processes: 4 });
+ * const outputs = await pool.map(task<typeof square>(import.meta.url, "square"), [123, 456, 789]);
+ * console.log(outputs); // [15129, 207936, 622521]
+ * ```
+ */
+export class Pool implements AsyncDisposable {
+  /** Number of worker processes. */
+  readonly processes: number;
+  readonly #executor: PoolExecutor;
+  #state: "RUN" | "CLOSE" | "TERMINATE" = "RUN";
+  #terminating: Promise<void> | undefined;
+
+  constructor(options: PoolOptions = {}) {
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    const { processes, initializer, initArgs, maxtasksperchild, execArgv, env, resourceLimits } = options;
+    this.processes = positiveInteger("processes", processes) ?? availableParallelism();
+    this.#executor = new PoolExecutor("process", {
+      maxWorkers: this.processes,
+      initializer,
+      initArgs,
+      maxTasksPerWorker: positiveInteger("maxtasksperchild", maxtasksperchild),
+      execArgv,
+      env,
+      resourceLimits,
+      onWorkerExit: "replace",
+      broken: BrokenProcessPool,
+    });
+  }
+
+  #checkRunning(): void {
+    if (this.#state !== "RUN") throw new InvalidStateError("Pool not running");
+    const broken = this.#executor.broken;
+    if (broken) throw broken;
+  }
+
+  #submit<R>(task: Task, args: unknown[]): Future<R> {
+    const bad = checkProcessArgs(task, args, false);
+    return bad ? failedFuture<R>(bad) : (this.#executor.submit(task, ...args) as Future<R>);
+  }
+
+  #submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
+    const bad = checkProcessArgs(task, chunk, false, true);
+    return bad ? failedFuture<R[]>(bad) : this.#executor._submitChunk<R>(task, chunk);
+  }
+
+  #withCallbacks<R>(future: Future<R>, options: ApplyAsyncOptions<R>): AsyncResult<R> {
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    const { callback, errorCallback } = options;
+    if (callback !== undefined && typeof callback !== "function") throw new TypeError("callback must be a function");
+    if (errorCallback !== undefined && typeof errorCallback !== "function") {
+      throw new TypeError("errorCallback must be a function");
+    }
+    if (callback || errorCallback) {
+      future.addDoneCallback((f) => {
+        if (f.cancelled()) errorCallback?.(new CancelledError());
+        else {
+          const error = f.exceptionNow();
+          if (error === undefined) callback?.(f.resultNow());
+          else errorCallback?.(error);
+        }
+      });
+    }
+    return new AsyncResult(future);
+  }
+
+  /** Runs `task(...args)` in a worker process and resolves to its result (Python's blocking `apply`). */
+  apply<A extends unknown[], R>(task: Task<A, R>, args: A): Promise<R> {
+    return this.applyAsync(task, args).get();
+  }
+
+  /** Starts `task(...args)` in a worker process and returns its {@linkcode AsyncResult} (Python's `apply_async`). */
+  applyAsync<A extends unknown[], R>(task: Task<A, R>, args: A, options: ApplyAsyncOptions<R> = {}): AsyncResult<R> {
+    this.#checkRunning();
+    if (!Array.isArray(args)) throw new TypeError("args must be an array");
+    return this.#withCallbacks(this.#submit<R>(task, args), options);
+  }
+
+  /**
+   * `task(item)` for every item, in the worker processes; resolves to the list of results in input
+   * order (Python's blocking `map`). If a call fails, it rejects once every call has finished, with
+   * the first error that arrived (Python).
+   */
+  map<T, R>(task: Task<[T], R>, iterable: Iterable<T>, options: PoolMapOptions = {}): Promise<R[]> {
+    return this.mapAsync(task, iterable, options).get();
+  }
+
+  /** `map` without waiting: returns the {@linkcode AsyncResult} of the list (Python's `map_async`). */
+  mapAsync<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T>,
+    options: PoolMapOptions & ApplyAsyncOptions<R[]> = {},
+  ): AsyncResult<R[]> {
+    this.#checkRunning();
+    const items = toArray(iterable, "map");
+    return this.#withCallbacks(
+      this.#starmap<R>(
+        task,
+        items.map((item) => [item]),
+        options.chunksize,
+      ),
+      options,
+    );
+  }
+
+  /** `task(...args)` for every argument list, results in order (Python's blocking `starmap`). */
+  starmap<A extends unknown[], R>(task: Task<A, R>, iterable: Iterable<A>, options: PoolMapOptions = {}): Promise<R[]> {
+    return this.starmapAsync(task, iterable, options).get();
+  }
+
+  /** `starmap` without waiting (Python's `starmap_async`). */
+  starmapAsync<A extends unknown[], R>(
+    task: Task<A, R>,
+    iterable: Iterable<A>,
+    options: PoolMapOptions & ApplyAsyncOptions<R[]> = {},
+  ): AsyncResult<R[]> {
+    this.#checkRunning();
+    const argLists = toArray(iterable, "starmap");
+    for (const [i, args] of argLists.entries()) {
+      if (!Array.isArray(args)) throw new TypeError(`starmap() needs argument lists: item ${i} is not an array`);
+    }
+    return this.#withCallbacks(this.#starmap<R>(task, argLists, options.chunksize), options);
+  }
+
+  #starmap<R>(task: Task, argLists: unknown[][], chunksizeOption: number | undefined): Future<R[]> {
+    let chunksize = positiveInteger("chunksize", chunksizeOption);
+    if (chunksize === undefined) chunksize = Math.max(1, Math.ceil(argLists.length / (this.processes * 4)));
+    const result = new Future<R[]>();
+    const out = new Array<R>(argLists.length);
+    let left = Math.ceil(argLists.length / chunksize);
+    let failure: { error: unknown } | undefined;
+    if (left === 0) {
+      result.setResult(out);
+      return result;
+    }
+    const settle = (): void => {
+      if (--left > 0) return;
+      if (failure) result.setException(failure.error);
+      else result.setResult(out);
+    };
+    for (let start = 0; start < argLists.length; start += chunksize) {
+      const offset = start;
+      if (chunksize === 1) {
+        this.#submit<R>(task, argLists[start]!).addDoneCallback((f) => {
+          if (f.cancelled()) failure ??= { error: new CancelledError() };
+          else {
+            const error = f.exceptionNow();
+            if (error !== undefined) failure ??= { error };
+            else out[offset] = f.resultNow();
+          }
+          settle();
+        });
+      } else {
+        this.#submitChunk<R>(task, argLists.slice(start, start + chunksize)).addDoneCallback((f) => {
+          if (f.cancelled()) failure ??= { error: new CancelledError() };
+          else {
+            const error = f.exceptionNow();
+            if (error !== undefined) failure ??= { error };
+            else {
+              const values = f.resultNow();
+              for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
+            }
+          }
+          settle();
+        });
+      }
+    }
+    return result;
+  }
+
+  /**
+   * `task(item)` for every item of a (sync or async, possibly endless) iterable, yielding the results
+   * in input order as they come (Python's `imap`). The input is read lazily, a bounded number of
+   * chunks ahead; leaving the loop cancels what has not started.
+   */
+  imap<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: PoolImapOptions = {},
+  ): AsyncIterableIterator<R> {
+    this.#checkRunning();
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    return this.#executor.map(task, iterable, { chunksize: options.chunksize });
+  }
+
+  /**
+   * Like {@linkcode imap}, but yields each result as soon as it is ready, in completion order
+   * (Python's `imap_unordered`).
+   */
+  imapUnordered<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: PoolImapOptions = {},
+  ): AsyncIterableIterator<R> {
+    this.#checkRunning();
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    const chunksize = positiveInteger("chunksize", options.chunksize) ?? 1;
+    const isAsync = typeof (iterable as AsyncIterable<T>)?.[Symbol.asyncIterator] === "function";
+    if (!isAsync && typeof (iterable as Iterable<T>)?.[Symbol.iterator] !== "function") {
+      throw new TypeError("imapUnordered() needs an iterable or an async iterable");
+    }
+    const iterator = isAsync
+      ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : (iterable as Iterable<T>)[Symbol.iterator]();
+    return this.#unordered<T, R>(task, iterator, chunksize, Math.max(4 * this.processes, 8));
+  }
+
+  async *#unordered<T, R>(
+    task: Task,
+    iterator: Iterator<T> | AsyncIterator<T>,
+    chunksize: number,
+    buffersize: number,
+  ): AsyncGenerator<R, void, undefined> {
+    const inFlight = new Set<Future<R[]>>();
+    const ready: Future<R[]>[] = [];
+    let wake: (() => void) | undefined;
+    let exhausted = false;
+    const onDone = (f: Future<R[]>): void => {
+      inFlight.delete(f);
+      ready.push(f);
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const fill = async (): Promise<void> => {
+      while (!exhausted && inFlight.size + ready.length < buffersize) {
+        const chunk: unknown[][] = [];
+        while (chunk.length < chunksize) {
+          const step = await iterator.next();
+          if (step.done) {
+            exhausted = true;
+            break;
+          }
+          chunk.push([step.value]);
+        }
+        if (chunk.length === 0) break;
+        const future = this.#submitChunk<R>(task, chunk);
+        inFlight.add(future);
+        future.addDoneCallback(onDone);
+      }
+    };
+    try {
+      await fill();
+      while (inFlight.size > 0 || ready.length > 0) {
+        if (ready.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          continue;
+        }
+        const values = await ready.shift()!.result();
+        await fill();
+        for (const value of values) yield value;
+      }
+    } finally {
+      for (const f of inFlight) f.cancel();
+      if (!exhausted) await iterator.return?.();
+    }
+  }
+
+  /** Prevents new tasks; the workers exit once the outstanding work is done (Python's `close`). */
+  close(): void {
+    if (this.#state !== "RUN") return;
+    this.#state = "CLOSE";
+    void this.#executor.shutdown({ wait: false });
+  }
+
+  /**
+   * Stops the workers at once (SIGTERM, Python's `terminate`): queued calls are cancelled, running
+   * ones fail with `WorkerExitError`. Resolves once every worker has exited.
+   */
+  terminate(): Promise<void> {
+    this.#state = "TERMINATE";
+    this.#terminating ??= (async () => {
+      await this.#executor.shutdown({ wait: false, cancelFutures: true });
+      for (const { id } of this.#executor.stats().perWorker) {
+        try {
+          process.kill(id, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      await this.#executor.shutdown({ wait: true });
+    })();
+    return this.#terminating;
+  }
+
+  /**
+   * Resolves once every worker has exited; call `close()` or `terminate()` first (Python's `join`).
+   * Rejects with `InvalidStateError` while the pool is still running.
+   */
+  join(): Promise<void> {
+    if (this.#state === "RUN") return Promise.reject(new InvalidStateError("Pool is still running: close() it first"));
+    return this.#terminating ?? this.#executor.shutdown({ wait: true });
+  }
+
+  /** Counts of queued, running, finished and failed calls, per worker process. */
+  stats(): PoolStats {
+    return this.#executor.stats();
+  }
+
+  /**
+   * `close()` then `join()`: `await using pool = new Pool()` waits for the outstanding work
+   * (Python's `with Pool()` calls `terminate()` instead).
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.join();
+  }
+}

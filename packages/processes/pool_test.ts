@@ -1,0 +1,226 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  BrokenProcessPool,
+  CancelledError,
+  CloneError,
+  InvalidStateError,
+  TimeoutError,
+  task,
+  WorkerExitError,
+} from "@cc/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { Pool, type PoolOptions } from "./mod.ts";
+import type * as T from "./testdata/tasks.ts";
+
+const tasks = new URL("./testdata/tasks.ts", import.meta.url);
+const square = task<typeof T.square>(tasks, "square");
+const add = task<typeof T.add>(tasks, "add");
+const pid = task<typeof T.pid>(tasks, "pid");
+const fail = task<typeof T.fail>(tasks, "fail");
+const exitWith = task<typeof T.exitWith>(tasks, "exitWith");
+const after = task<(ms: number, value: number) => Promise<number>>(tasks, "after");
+const forever = task<typeof T.forever>(tasks, "forever");
+
+const open: Pool[] = [];
+function pool(options: PoolOptions = {}): Pool {
+  const p = new Pool(options);
+  open.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((p) => p.terminate()));
+});
+
+const SEED = [123, 456, 789, 111, 222, 333];
+const SQUARES = [15129, 207936, 622521, 12321, 49284, 110889];
+
+describe("Pool", () => {
+  it("runs the seed's Pool program: Pool({ processes: 4 }).map resolves to the list in order", async () => {
+    const p = pool({ processes: 4 });
+    expect(await p.map(square, SEED)).toEqual(SQUARES);
+  });
+
+  it("map chunks like Python, or with the chunksize given; an empty input gives []", async () => {
+    const p = pool({ processes: 2 });
+    const inputs = Array.from({ length: 100 }, (_, i) => i);
+    expect(await p.map(square, inputs)).toEqual(inputs.map((x) => x * x));
+    expect(await p.map(square, new Set([1, 2, 3]), { chunksize: 2 })).toEqual([1, 4, 9]);
+    expect(await p.map(square, [])).toEqual([]);
+    expect(() => p.map(square, [1], { chunksize: 0 })).toThrow(RangeError);
+  });
+
+  it("map rejects with a task's error once every call has finished; the pool goes on", async () => {
+    const p = pool({ processes: 2 });
+    const error = await p.map(fail, ["only"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toBe("only");
+    expect(await p.map(square, [5])).toEqual([25]);
+  });
+
+  it("starmap unpacks argument lists", async () => {
+    const p = pool({ processes: 2 });
+    expect(
+      await p.starmap(add, [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+    ).toEqual([3, 7, 11]);
+    expect(() => p.starmap(add, [5] as never)).toThrow("item 0 is not an array");
+  });
+
+  it("imap yields in input order; imapUnordered in completion order", async () => {
+    const p = pool({ processes: 2 });
+    const ordered: number[] = [];
+    for await (const r of p.imap(square, SEED)) ordered.push(r);
+    expect(ordered).toEqual(SQUARES);
+    // the first call finishes only after the test has seen the other two: it must come last
+    const latch = join(await mkdtemp(join(tmpdir(), "cc-pool-")), "go");
+    const echo = task<typeof T.echo>(tasks, "echo");
+    const unordered: number[] = [];
+    for await (const r of p.imapUnordered(echo, [{ value: 1, waitFor: latch }, { value: 2 }, { value: 3 }])) {
+      unordered.push(r);
+      if (unordered.length === 2) await writeFile(latch, "");
+    }
+    expect(unordered.slice(0, 2).sort()).toEqual([2, 3]);
+    expect(unordered[2]).toBe(1);
+    await rm(join(latch, ".."), { recursive: true, force: true });
+  });
+
+  it("imapUnordered reads an endless input lazily and stops when the loop is left", async () => {
+    const p = pool({ processes: 2 });
+    let pulled = 0;
+    function* naturals() {
+      for (let i = 0; ; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const seen: number[] = [];
+    for await (const r of p.imapUnordered(square, naturals(), { chunksize: 3 })) {
+      seen.push(r);
+      if (seen.length >= 20) break;
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(20);
+    expect(pulled).toBeLessThan(20 + 3 * 16 + 3);
+  });
+
+  it("apply resolves to the result; applyAsync returns an AsyncResult with callbacks", async () => {
+    const p = pool({ processes: 1 });
+    expect(await p.apply(add, [2, 3])).toBe(5);
+    const results: number[] = [];
+    const errors: unknown[] = [];
+    const ok = p.applyAsync(square, [12], { callback: (r) => results.push(r) });
+    const bad = p.applyAsync(fail, ["nope"], { errorCallback: (e) => errors.push(e) });
+    expect(ok.ready()).toBe(false);
+    expect(() => ok.successful()).toThrow(InvalidStateError);
+    expect(await ok.get()).toBe(144);
+    await bad.wait();
+    expect(ok.ready() && ok.successful()).toBe(true);
+    expect(bad.ready()).toBe(true);
+    expect(bad.successful()).toBe(false);
+    await expect(bad.get()).rejects.toThrow("nope");
+    expect(results).toEqual([144]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(RangeError);
+  });
+
+  it("AsyncResult.get({ timeout }) rejects with TimeoutError and the call goes on; wait({ timeout }) does not reject", async () => {
+    const p = pool({ processes: 1 });
+    const slow = p.applyAsync(after, [200, 7]);
+    await expect(slow.get({ timeout: 1 })).rejects.toBeInstanceOf(TimeoutError);
+    await slow.wait({ timeout: 1 });
+    expect(await slow.get()).toBe(7);
+  });
+
+  it("a worker that dies mid-task fails that task with WorkerExitError and is replaced", async () => {
+    const p = pool({ processes: 1 });
+    const before = await p.apply(pid, []);
+    const error = await p.apply(exitWith, [3]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerExitError);
+    expect(error).toMatchObject({ exitCode: 3 });
+    const afterDeath = await p.apply(pid, []);
+    expect(afterDeath).not.toBe(before);
+    expect(await p.map(square, [1, 2])).toEqual([1, 4]);
+  });
+
+  it("runs an initializer in each worker; a failing one breaks the pool (BrokenProcessPool)", async () => {
+    const good = pool({ processes: 2, initializer: task(tasks, "init"), initArgs: ["ready"] });
+    expect(await good.map(task<typeof T.readInit>(tasks, "readInit"), [1, 2, 3, 4])).toEqual(Array(4).fill("ready"));
+    const bad = pool({ processes: 1, initializer: task(tasks, "initFails") });
+    const error = await bad.map(square, [1, 2]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BrokenProcessPool);
+    expect(((error as Error).cause as Error).message).toBe("cannot initialise");
+    expect(() => bad.applyAsync(square, [1])).toThrow(BrokenProcessPool);
+  });
+
+  it("replaces a worker after maxtasksperchild tasks", async () => {
+    const p = pool({ processes: 1, maxtasksperchild: 2 });
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await p.apply(pid, []));
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).toBe(ids[3]);
+    expect(ids[1]).not.toBe(ids[2]);
+  });
+
+  it("close() refuses new work and lets outstanding work finish; join() waits for the workers", async () => {
+    const p = pool({ processes: 2 });
+    await expect(p.join()).rejects.toThrow(InvalidStateError);
+    const pending = p.mapAsync(square, SEED);
+    p.close();
+    p.close();
+    expect(() => p.applyAsync(square, [1])).toThrow("Pool not running");
+    await p.join();
+    expect(await pending.get()).toEqual(SQUARES);
+    expect(p.stats().workers).toBe(0);
+  });
+
+  it("terminate() stops running work at once and cancels what is queued", async () => {
+    const p = pool({ processes: 1 });
+    const running = p.applyAsync(forever, []);
+    const queued = p.applyAsync(square, [2]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(p.stats()).toMatchObject({ running: 1, queued: 1 });
+    await p.terminate();
+    expect(await running.future.exception()).toBeInstanceOf(WorkerExitError);
+    await expect(queued.get()).rejects.toBeInstanceOf(CancelledError);
+    expect(p.stats().workers).toBe(0);
+    await p.join();
+  });
+
+  it("await using closes and joins after the outstanding work", async () => {
+    let p: Pool | undefined;
+    let pending: Promise<number[]> | undefined;
+    {
+      await using scoped = new Pool({ processes: 2 });
+      p = scoped;
+      pending = scoped.map(square, [1, 2, 3]);
+    }
+    expect(p.stats().workers).toBe(0);
+    expect(await pending).toEqual([1, 4, 9]);
+    expect(() => p.applyAsync(square, [1])).toThrow(InvalidStateError);
+  });
+
+  it("a non-cloneable argument fails that call with its path; the pool stays usable", async () => {
+    const p = pool({ processes: 1 });
+    const describeArg = task<typeof T.describeArg>(tasks, "describeArg");
+    const error = await p.apply(describeArg, [{ f: () => 1 }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CloneError);
+    expect(error).toMatchObject({ path: "args[0].f" });
+    const shared = await p.map(describeArg, [1, new SharedArrayBuffer(4)]).catch((e: unknown) => e);
+    expect(shared).toBeInstanceOf(CloneError);
+    expect(await p.apply(square, [3])).toBe(9);
+  });
+
+  it.each([
+    [{ processes: 0 }, RangeError, "processes must be an integer ≥ 1, got 0"],
+    [{ processes: "2" }, TypeError, "processes must be a number, got string 2"],
+    [{ maxtasksperchild: -1 }, RangeError, "maxtasksperchild must be an integer ≥ 1, got -1"],
+    [{ initializer: "init" }, TypeError, "initializer must be a task"],
+  ])("rejects bad options %j", (options, Err, message) => {
+    expect(() => new Pool(options as PoolOptions)).toThrow(Err);
+    expect(() => new Pool(options as PoolOptions)).toThrow(message);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Python's `concurrent.futures.ProcessPoolExecutor` on child processes.
+ *
+ * @module
+ */
+import { availableParallelism } from "node:os";
+import { BrokenExecutorError, BrokenProcessPool, type Task, WorkerExitError } from "@cc/core";
+import { PoolExecutor, type PoolExecutorOptions, type SubmitOptions } from "@cc/executors";
+import type { Future } from "@cc/futures";
+import { checkProcessArgs, failedFuture } from "./_cross_process.ts";
+
+/** Options of {@linkcode ProcessPoolExecutor}. */
+export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {
+  /**
+   * Most child processes. Any number works, more than the cores too (they share the CPUs).
+   *
+   * @default {os.availableParallelism()}
+   */
+  maxWorkers?: number;
+  /**
+   * Tasks a child process runs before it is replaced by a fresh one (Python's `max_tasks_per_child`;
+   * the engine's `maxTasksPerWorker`, which is also accepted). Default: unlimited.
+   */
+  maxTasksPerChild?: number;
+}
+
+/**
+ * Runs tasks on a pool of child processes (Python's `concurrent.futures.ProcessPoolExecutor`), on the
+ * same engine as `ThreadPoolExecutor`: each task is a function exported by a module (`task()` of
+ * `@cc/core`), its arguments and result are copied with structured clone (Node's "advanced"
+ * IPC serialization), and calls submitted together travel in one message per child.
+ *
+ * As in Python, a child that dies abruptly (`process.exit()`, a signal, a native crash) **breaks the
+ * pool**: the task it was running and every pending one fail with `BrokenProcessPool` (the cause says
+ * how the child ended), the other children are stopped, and every later `submit` throws. A failing
+ * `initializer` breaks it too. An error *thrown* by a task only fails that task.
+ *
+ * @example
+ * ```ts ignore
+ * import { task } from "@cc/core";
+ * import { wait } from "@cc/futures";
+ * import { ProcessPoolExecutor } from "@cc/processes";
+ * export function square(id: number): number { return id ** 2; }
+ * await using executor = new ProcessPoolExecutor({ maxWorkers: 4 });
+ * const squareTask = task<typeof square>(import.meta.url, "square");
+ * const futures = [123, 456, 789].map((id) => executor.submit(squareTask, id));
+ * await wait(futures);
+ * console.log(futures.map((f) => f.resultNow())); // [15129, 207936, 622521]
+ * ```
+ */
+export class ProcessPoolExecutor extends PoolExecutor {
+  constructor(options: ProcessPoolExecutorOptions = {}) {
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    const { maxTasksPerChild, ...rest } = options;
+    if (
+      maxTasksPerChild !== undefined &&
+      rest.maxTasksPerWorker !== undefined &&
+      maxTasksPerChild !== rest.maxTasksPerWorker
+    ) {
+      throw new RangeError(
+        `maxTasksPerChild (${maxTasksPerChild}) and maxTasksPerWorker (${rest.maxTasksPerWorker}) disagree: give one`,
+      );
+    }
+    if (maxTasksPerChild !== undefined) {
+      if (typeof maxTasksPerChild !== "number") {
+        throw new TypeError(
+          `maxTasksPerChild must be a number, got ${typeof maxTasksPerChild} ${String(maxTasksPerChild)}`,
+        );
+      }
+      if (!Number.isInteger(maxTasksPerChild) || maxTasksPerChild < 1) {
+        throw new RangeError(`maxTasksPerChild must be an integer ≥ 1, got ${maxTasksPerChild}`);
+      }
+    }
+    super("process", {
+      ...rest,
+      maxTasksPerWorker: maxTasksPerChild ?? rest.maxTasksPerWorker,
+      defaultMaxWorkers: availableParallelism(),
+      onWorkerExit: "break",
+      broken: BrokenProcessPool,
+    });
+  }
+
+  /**
+   * Schedules `task(...args)` in a child process and returns a future of its result. An argument
+   * that cannot cross a process boundary (a function, a `SharedArrayBuffer`…) fails that future with
+   * a `CloneError` naming its path; the pool stays usable. Throws after `shutdown` or once broken.
+   */
+  override submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
+    const bad = checkProcessArgs(task, args, this.isShutdown || this.broken !== undefined);
+    return bad ? failedFuture<R>(bad) : super.submit(task, ...args);
+  }
+
+  /** `submit` with per-call options (see `PoolExecutor.submitWith`). */
+  override submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options?: SubmitOptions): Future<R> {
+    const bad = Array.isArray(args)
+      ? checkProcessArgs(task, args, this.isShutdown || this.broken !== undefined)
+      : undefined;
+    return bad ? failedFuture<R>(bad) : super.submitWith(task, args, options);
+  }
+
+  /** @internal Submits a chunk of argument lists for `map`. */
+  override _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
+    const bad = checkProcessArgs(task, chunk, this.isShutdown || this.broken !== undefined, true);
+    return bad ? failedFuture<R[]>(bad) : super._submitChunk<R>(task, chunk);
+  }
+
+  /**
+   * @internal A child has answered or died. A child that died mid-task breaks the pool, so the task it
+   * was running fails with `BrokenProcessPool` too (Python), with the `WorkerExitError` as its cause.
+   */
+  override _release(job: { readonly task: Task }, ok: boolean, error?: unknown): unknown {
+    const reported = super._release(job as never, ok, error);
+    if (!ok && reported instanceof WorkerExitError && !(reported instanceof BrokenExecutorError)) {
+      return new BrokenProcessPool(
+        `a child process terminated abruptly while running task "${job.task.name}" (${reported.message}); the pool is not usable anymore`,
+        { cause: reported },
+      );
+    }
+    return reported;
+  }
+}
