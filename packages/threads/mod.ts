@@ -22,4 +22,5 @@ export * from "./event.ts";
 export * from "./lock.ts";
 export * from "./rlock.ts";
 export * from "./semaphore.ts";
+export * from "./thread.ts";
 export * from "./wait_options.ts";
