@@ -207,6 +207,17 @@ describe.each(["thread", "process"] as const)("WorkerConnection over a %s", (kin
 });
 
 describe("WorkerConnection over a thread only", () => {
+  it("delivers a slow call's result while a later call of the same batch still runs", async () => {
+    const c = connect("thread");
+    const latch = new Int32Array(new SharedArrayBuffer(4));
+    const slow = c.run(t("busyFor"), [5]);
+    const blocked = c.run(t("holdUntilReleased"), [latch]);
+    expect(await slow).toBe(5); // arrives although the worker is now blocked in the next call
+    Atomics.store(latch, 0, 2);
+    Atomics.notify(latch, 0);
+    expect(await blocked).toBe("released");
+  });
+
   it("revives a Shareable argument as its class over the same shared memory", async () => {
     const { Counter } = await import("./testdata/tasks.ts");
     const c = connect("thread");

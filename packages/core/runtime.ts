@@ -130,7 +130,21 @@ class Runtime {
     switch (message.k) {
       case "run":
         if (message.defs) for (const [key, url, name] of message.defs) this.#define(key, url, name);
-        for (const entry of message.tasks) this.#start(entry);
+        {
+          // Replies leave together at the end of the batch, except behind a slow call: a reply that
+          // waited over a millisecond is sent before the next call starts.
+          let mark = performance.now();
+          for (const entry of message.tasks) {
+            this.#start(entry);
+            if (this.#out.length > 0) {
+              const now = performance.now();
+              if (now - mark > 1) {
+                this.flush();
+                mark = now;
+              }
+            }
+          }
+        }
         break;
       case "cancel": {
         this.#credits.delete(message.id);

@@ -123,3 +123,19 @@ export function bump(counter: Counter, times: number): boolean {
   for (let i = 0; i < times; i++) counter.increment();
   return true;
 }
+
+/** Busy for `ms` milliseconds (a slow synchronous task). */
+export function busyFor(ms: number): number {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // spin
+  }
+  return ms;
+}
+
+/** Marks `latch[0]` started, then blocks until it is 2 (threads only). */
+export function holdUntilReleased(latch: Int32Array): string {
+  Atomics.compareExchange(latch, 0, 0, 1);
+  while (Atomics.load(latch, 0) !== 2) Atomics.wait(latch, 0, 1, 1000);
+  return "released";
+}

@@ -33,7 +33,7 @@ export function readInit(): { value: unknown; count: number } {
 
 /** Marks slot `index` of `latch` as started, then blocks until it is released (threads only). */
 export function holdUntilReleased(latch: Int32Array, index: number): number {
-  Atomics.store(latch, index, 1);
+  Atomics.compareExchange(latch, index, 0, 1); // a release that came first stays
   Atomics.notify(latch, index);
   while (Atomics.load(latch, index) !== 2) Atomics.wait(latch, index, 1, 1000);
   return index;
