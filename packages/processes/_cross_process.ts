@@ -92,3 +92,47 @@ export function failedFuture<T>(error: unknown): Future<T> {
   future.setException(error);
   return future;
 }
+
+function kindOf(value: unknown): string {
+  if (typeof value === "function") return `a function (${value.name || "anonymous"})`;
+  if (typeof value === "symbol") return "a symbol";
+  if (typeof value === "object" && value !== null) return `a ${(value as object).constructor?.name ?? "object"}`;
+  return typeof value;
+}
+
+function clones(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The path and kind of the first value under `value` that cannot reach a child process (structured
+ * clone fails, or it is shared memory), if any. For checks off the hot path (`Process.start`).
+ */
+export function findUncloneable(value: unknown, path: string): { path: string; what: string } | undefined {
+  const shared = findSharedMemory(value, path);
+  if (shared) return shared;
+  const seen = new Set<object>();
+  const walk = (v: unknown, p: string): { path: string; what: string } | undefined => {
+    if (clones(v)) return undefined;
+    if (typeof v !== "object" || v === null) return { path: p, what: kindOf(v) };
+    if (seen.has(v)) return undefined;
+    seen.add(v);
+    const entries: [string, unknown][] =
+      v instanceof Map
+        ? [...v].map(([k, item], i) => [`.get(${typeof k === "string" ? JSON.stringify(k) : i})`, item])
+        : v instanceof Set
+          ? [...v].map((item, i) => [`.values()[${i}]`, item])
+          : Object.keys(v).map((k) => [Array.isArray(v) ? `[${k}]` : segment(k), (v as Record<string, unknown>)[k]]);
+    for (const [key, item] of entries) {
+      const found = walk(item, `${p}${key}`);
+      if (found) return found;
+    }
+    return { path: p, what: kindOf(v) };
+  };
+  return walk(value, path);
+}

@@ -18,4 +18,5 @@
  */
 export * from "./async_result.ts";
 export * from "./pool.ts";
+export * from "./process.ts";
 export * from "./process_pool_executor.ts";

@@ -1,0 +1,358 @@
+/**
+ * Python's `multiprocessing.Process`: one child process per object, running a target task or the
+ * `run()` of a subclass.
+ *
+ * @module
+ */
+import { constants } from "node:os";
+import {
+  CloneError,
+  InvalidStateError,
+  SHAREABLE,
+  type SharedHandle,
+  spawnWorker,
+  type Task,
+  taskExportName,
+  taskModuleUrl,
+  WorkerConnection,
+  WorkerExitError,
+} from "@cc/core";
+import { findUncloneable } from "./_cross_process.ts";
+import { nothingTask, runProcessObjectTask } from "./_process_runner.ts";
+
+/** Options of {@linkcode Process}. */
+export interface ProcessOptions<A extends unknown[] = unknown[], R = unknown> {
+  /** The task the child process runs (Python's `target`). Default: none (a subclass overrides `run()`). */
+  target?: Task<A, R>;
+  /** The target's arguments, copied to the child with structured clone (Python's `args`). Default: `[]`. */
+  args?: A;
+  /** The process's name, for messages. Default: `"Process-N"`, N counting the processes made here (Python). */
+  name?: string;
+  /** Extra environment variables of the child process. Default: none. */
+  env?: Record<string, string>;
+  /** Extra Node.js flags of the child process. Default: none. */
+  execArgv?: string[];
+}
+
+/** Options of {@linkcode Process.join}. */
+export interface ProcessJoinOptions {
+  /**
+   * Milliseconds to wait at most (Python's `timeout`, in seconds there). When they pass first, `join`
+   * resolves to `undefined` and the process goes on: check `exitCode` (still `null`) or `isAlive()`.
+   * Default: wait until the process has ended.
+   */
+  timeout?: number;
+}
+
+// A Process's own state lives under a symbol, not in #private fields: in the child, the object is
+// rebuilt without running its constructor (as Python's pickle does), and its fields are its own
+// enumerable properties only. Symbol.for, so every copy of this package agrees.
+const STATE: unique symbol = Symbol.for("cc.processes.Process") as never;
+
+interface HostState {
+  readonly child: false;
+  name: string;
+  readonly target: Task | undefined;
+  readonly args: unknown[];
+  readonly env: Record<string, string> | undefined;
+  readonly execArgv: string[] | undefined;
+  connection: WorkerConnection | undefined;
+  ended: Promise<void> | undefined;
+  exitCode: number | null;
+  result: unknown;
+  error: unknown;
+}
+
+interface ChildState {
+  readonly child: true;
+  name: string;
+}
+
+type State = HostState | ChildState;
+
+/** What the child needs to rebuild a subclass object: its name and own fields. */
+interface SharedState {
+  readonly name: string;
+  readonly fields: Record<string, unknown>;
+}
+
+let counter = 0;
+
+function hostState(p: Process<unknown>, what: string): HostState {
+  const state = p[STATE];
+  if (state.child) throw new InvalidStateError(`${what} is only possible in the process that created ${state.name}`);
+  return state;
+}
+
+function signal(p: Process<unknown>, what: string, name: NodeJS.Signals): void {
+  const connection = hostState(p, what).connection;
+  if (!connection || connection.exited) return;
+  try {
+    process.kill(connection.transport.id, name);
+  } catch {
+    // it has just ended
+  }
+}
+
+/** Runs a target task here, in this process (`Process.prototype.run` called directly). */
+async function runTarget(state: State): Promise<unknown> {
+  if (state.child || state.target === undefined) return undefined;
+  const ns = (await import(state.target.url)) as Record<string, (...args: unknown[]) => unknown>;
+  return await ns[state.target.name]!(...state.args);
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return (constants.signals as Record<string, number>)[signal] ?? 0;
+}
+
+/**
+ * A child process running one task (Python's `multiprocessing.Process`). Give a `target` task and its
+ * `args`, or subclass it and override `run()`; `start()` starts the child, `join()` waits for it and
+ * resolves to what the target (or `run()`) returned — Python's `join` returns `None`, cc gives the
+ * output — and `exitCode` says how it ended, as Python's `exitcode`: `0` on success, `1` if the
+ * target threw (the error is in `error` and printed to stderr, as Python prints the traceback), `n`
+ * for `process.exit(n)`, `-N` when killed by signal N.
+ *
+ * **Subclasses.** The child process loads the subclass from its module, so the class must be exported
+ * under its name and say where it lives: `static module = import.meta.url` (`static exportName` if the
+ * export name differs). The child rebuilds the object *without running its constructor*, from a
+ * structured-clone copy of its own fields — what Python's pickle does — then calls `run()`. Fields set
+ * in the child do not come back: return the output from `run()`.
+ *
+ * A started process keeps Node alive until it ends (a non-daemon process in Python); a child whose
+ * parent dies exits too.
+ *
+ * @example With a target
+ * ```ts ignore
+ * import { task } from "@cc/core";
+ * import { Process } from "@cc/processes";
+ * export function square(x: number): number { return x * x; }
+ * const p = new Process({ target: task<typeof square>(import.meta.url, "square"), args: [123] });
+ * p.start();
+ * console.log(await p.join(), p.exitCode); // 15129 0
+ * ```
+ *
+ * @example A subclass (the seed's n10)
+ * ```ts ignore
+ * import { Process } from "@cc/processes";
+ * export class SquareProcess extends Process<number> {
+ *   static override module = import.meta.url;
+ *   constructor(readonly id: number) { super(); }
+ *   override run(): number { return this.id ** 2; }
+ * }
+ * const p = new SquareProcess(123);
+ * p.start();
+ * console.log(await p.join()); // 15129
+ * ```
+ */
+export class Process<R = unknown> {
+  /** The module (`import.meta.url`) of a subclass that overrides `run()`, so its child can load it. */
+  static module: string | URL | undefined;
+  /** The subclass's export name, if it differs from the class's name. */
+  static exportName: string | undefined;
+
+  declare readonly [STATE]: State;
+
+  constructor(options: ProcessOptions<unknown[], R> = {}) {
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    const { target, args = [], name, env, execArgv } = options;
+    if (
+      target !== undefined &&
+      (typeof target !== "object" ||
+        target === null ||
+        typeof target.url !== "string" ||
+        typeof target.name !== "string")
+    ) {
+      throw new TypeError("target must be a task (made with task() or defineTask())");
+    }
+    if (!Array.isArray(args)) throw new TypeError("args must be an array");
+    if (name !== undefined && typeof name !== "string")
+      throw new TypeError(`name must be a string, got ${typeof name}`);
+    counter++;
+    const state: HostState = {
+      child: false,
+      name: name ?? `Process-${counter}`,
+      target,
+      args,
+      env,
+      execArgv,
+      connection: undefined,
+      ended: undefined,
+      exitCode: null,
+      result: undefined,
+      error: undefined,
+    };
+    Object.defineProperty(this, STATE, { value: state, enumerable: false });
+  }
+
+  /**
+   * Rebuilds a subclass object in its child process (used by cc's worker runtime): an object of this
+   * class with the copied fields, its constructor not run.
+   */
+  static fromShared<P extends Process>(this: abstract new (...args: never[]) => P, shared: SharedState): P {
+    const object = Object.create(this.prototype) as P;
+    Object.defineProperty(object, STATE, { value: { child: true, name: shared.name } satisfies ChildState });
+    return Object.assign(object, shared.fields);
+  }
+
+  /** @internal How a subclass object travels to its child process. */
+  [SHAREABLE](): SharedHandle {
+    const ctor = this.constructor as typeof Process;
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(this)) fields[key] = (this as Record<string, unknown>)[key];
+    return {
+      url: taskModuleUrl(ctor.module!),
+      name: ctor.exportName ?? ctor.name,
+      state: { name: this.name, fields } satisfies SharedState,
+    };
+  }
+
+  /** The process's name (Python's `name`). */
+  get name(): string {
+    return this[STATE].name;
+  }
+  set name(value: string) {
+    if (typeof value !== "string") throw new TypeError(`name must be a string, got ${typeof value}`);
+    this[STATE].name = value;
+  }
+
+  /** The child's process id once started, else `undefined` (Python's `pid`); inside the child, its own. */
+  get pid(): number | undefined {
+    const state = this[STATE];
+    if (state.child) return process.pid;
+    return state.connection?.transport.id;
+  }
+
+  /**
+   * How the process ended (Python's `exitcode`): `null` while it runs (or before `start`), `0` on
+   * success, `1` when the target threw, `n` after `process.exit(n)`, `-N` when killed by signal N.
+   */
+  get exitCode(): number | null {
+    const state = this[STATE];
+    return state.child ? null : state.exitCode;
+  }
+
+  /** The error the target threw (or that ended the child), once it ended; `undefined` on success. */
+  get error(): unknown {
+    const state = this[STATE];
+    return state.child ? undefined : state.error;
+  }
+
+  /** True from `start()` until the child process has ended (Python's `is_alive()`). */
+  isAlive(): boolean {
+    const state = this[STATE];
+    if (state.child) return true;
+    return state.connection !== undefined && state.exitCode === null;
+  }
+
+  /**
+   * What the child process runs: by default the `target` with its `args`. Override it in a subclass
+   * (see the class doc). Called directly, it runs here, in this process (Python).
+   */
+  run(): R | Promise<R> {
+    return runTarget(this[STATE]) as Promise<R>;
+  }
+
+  /**
+   * Starts the child process (Python's `start()`). Throws `InvalidStateError` if already started, and
+   * `CloneError` naming the path of an argument (or subclass field) that cannot reach a child process.
+   */
+  start(): void {
+    const state = hostState(this, "start()");
+    if (state.connection) throw new InvalidStateError(`${state.name} was already started: a process starts once`);
+    let runTask: Task;
+    let runArgs: unknown[];
+    if (this.run !== Process.prototype.run) {
+      const ctor = this.constructor as typeof Process;
+      if (ctor.module === undefined) {
+        throw new TypeError(
+          `${ctor.name} overrides run(), so its child process must load the class: add \`static module = import.meta.url\` to it and export it`,
+        );
+      }
+      taskModuleUrl(ctor.module);
+      taskExportName(ctor.exportName ?? ctor.name);
+      const fields: Record<string, unknown> = {};
+      for (const key of Object.keys(this)) fields[key] = (this as Record<string, unknown>)[key];
+      const bad = findUncloneable(fields, "this");
+      if (bad) throw new CloneError(bad.path, bad.what, `${ctor.name}.run`);
+      runTask = runProcessObjectTask;
+      runArgs = [this];
+    } else {
+      const bad = findUncloneable(state.args, "args");
+      if (bad) throw new CloneError(bad.path, bad.what, state.target?.name);
+      runTask = state.target ?? nothingTask;
+      runArgs = state.args;
+    }
+    const connection = new WorkerConnection(spawnWorker({ kind: "process", env: state.env, execArgv: state.execArgv }));
+    state.connection = connection;
+    const outcome = connection.run(runTask, runArgs).then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    state.ended = outcome.then(async (o) => {
+      const info = await connection.close();
+      if (o.ok) state.result = o.result;
+      else {
+        state.error = o.error;
+        if (!(o.error instanceof WorkerExitError)) {
+          const text = o.error instanceof Error ? (o.error.stack ?? String(o.error)) : String(o.error);
+          process.stderr.write(`Process ${state.name}:\n${text}\n`);
+        }
+      }
+      if (info.signal) state.exitCode = -signalNumber(info.signal);
+      else if (!o.ok && info.code === 0) state.exitCode = 1;
+      else state.exitCode = info.code ?? 1;
+    });
+  }
+
+  /**
+   * Waits until the process has ended and resolves to what the target (or `run()`) returned —
+   * `undefined` if it failed (see `exitCode` and `error`) or if `timeout` ms passed first (Python's
+   * `join`, which returns `None`). Rejects with `InvalidStateError` before `start()`.
+   */
+  async join(options: ProcessJoinOptions = {}): Promise<R | undefined> {
+    const state = hostState(this, "join()");
+    if (!state.ended) throw new InvalidStateError(`${state.name} was not started: can only join a started process`);
+    const { timeout } = options;
+    if (timeout === undefined) {
+      await state.ended;
+    } else {
+      if (typeof timeout !== "number" || Number.isNaN(timeout)) {
+        throw new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`);
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        state.ended,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.min(Math.max(0, timeout), 2 ** 31 - 1));
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    return state.exitCode === null ? undefined : (state.result as R | undefined);
+  }
+
+  /** Sends SIGTERM to the child (Python's `terminate()`); `exitCode` becomes `-15`. No-op once it ended. */
+  terminate(): void {
+    signal(this, "terminate()", "SIGTERM");
+  }
+
+  /** Sends SIGKILL to the child (Python's `kill()`); `exitCode` becomes `-9`. No-op once it ended. */
+  kill(): void {
+    signal(this, "kill()", "SIGKILL");
+  }
+
+  /** For `console.log`: `<Process name="Process-1" pid=123 started>`, as Python's repr. */
+  toString(): string {
+    const state = this[STATE];
+    const status = state.child
+      ? "started"
+      : state.exitCode !== null
+        ? `stopped exitcode=${state.exitCode}`
+        : state.connection
+          ? "started"
+          : "initial";
+    const pid = this.pid === undefined ? "" : ` pid=${this.pid}`;
+    return `<${this.constructor.name} name="${state.name}"${pid} ${status}>`;
+  }
+}
