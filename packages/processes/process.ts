@@ -190,6 +190,7 @@ export class Process<R = unknown> {
    * class with the copied fields, its constructor not run.
    */
   static fromShared<P extends Process>(this: abstract new (...args: never[]) => P, shared: SharedState): P {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the runtime rebuilds
     const object = Object.create(this.prototype) as P;
     Object.defineProperty(object, STATE, { value: { child: true, name: shared.name } satisfies ChildState });
     return Object.assign(object, shared.fields);
