@@ -130,21 +130,7 @@ class Runtime {
     switch (message.k) {
       case "run":
         if (message.defs) for (const [key, url, name] of message.defs) this.#define(key, url, name);
-        {
-          // Replies leave together at the end of the batch, except behind a slow call: a reply that
-          // waited over a millisecond is sent before the next call starts.
-          let mark = performance.now();
-          for (const entry of message.tasks) {
-            this.#start(entry);
-            if (this.#out.length > 0) {
-              const now = performance.now();
-              if (now - mark > 1) {
-                this.flush();
-                mark = now;
-              }
-            }
-          }
-        }
+        for (const entry of message.tasks) this.#start(entry);
         break;
       case "cancel": {
         this.#credits.delete(message.id);
@@ -313,12 +299,14 @@ class Runtime {
       return;
     }
     const call = new Call(id, name, this);
+    const started = performance.now();
     let out: unknown;
     try {
       out = this.#storage.run(call, fn as (...a: unknown[]) => unknown, ...args);
     } catch (error) {
       this.reply(id, STATUS_ERROR, encodeError(error));
       this.#maybeExit();
+      this.#flushIfSlow(started);
       return;
     }
     if (isThenable(out)) {
@@ -333,7 +321,16 @@ class Runtime {
       );
     } else {
       this.#settle(call, out, flags);
+      this.#flushIfSlow(started);
     }
+  }
+
+  /**
+   * Replies made in one tick leave together in one message, except after a slow synchronous call: its
+   * reply leaves at once, so it does not wait behind the next calls of the batch.
+   */
+  #flushIfSlow(started: number): void {
+    if (performance.now() - started > 1) this.flush();
   }
 
   /** Runs a map chunk: one call per argument list, in order; the first error fails the chunk. */
