@@ -169,7 +169,7 @@ const goals = [];
 function goal(text, value, target, met) {
   goals.push({ text, value, target, met });
 }
-const ok = (met) => (met === undefined ? "–" : met ? "**met**" : "**not met**");
+const ok = (met) => (met === undefined ? "inconclusive" : met ? "**met**" : "**not met**");
 
 const results = {
   when: new Date().toISOString(),
@@ -291,7 +291,16 @@ if (want("D")) {
     ["÷ raw-naive's speedup", (r) => (r.label.endsWith("×2") ? fmt(speedup(r.adapter) / speedup("raw-naive")) : "")],
   ]);
   const s = speedup("cc") / speedup("raw-naive");
-  if (Number.isFinite(s)) goal("D. CPU-bound: cc's ×2 speedup ÷ raw's", s, "≥ 0.97", s >= 0.97);
+  // When the raw design itself does not scale, the two cores were not free: the ratio says nothing.
+  const usable = speedup("raw-naive") >= 1.5;
+  if (Number.isFinite(s)) {
+    goal(
+      `D. CPU-bound: cc's ×2 speedup ÷ raw's${usable ? "" : ` (inconclusive: raw's own ×2 speedup was ${fmt(speedup("raw-naive"))}, the cores were busy)`}`,
+      s,
+      "≥ 0.97",
+      usable ? s >= 0.97 : undefined,
+    );
+  }
 }
 
 if (want("G")) {
