@@ -5,6 +5,7 @@
  */
 import { threadId } from "node:worker_threads";
 import {
+  CloneError,
   describe,
   InvalidStateError,
   isShareable,
@@ -355,7 +356,9 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
     this.#updateRef();
     this.#done = (async () => {
       try {
-        const out = await running;
+        const out = await running.catch((error: unknown) => {
+          throw subclassRun ? this.#renameCloneError(error) : error;
+        });
         if (!subclassRun) return out as R;
         const [value, fields] = out as [R, Record<string, unknown>];
         Object.assign(this, fields);
@@ -370,6 +373,16 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
       // Python's default threading.excepthook: report a failure nobody is waiting for.
       if (!this.#joined) console.error(`Exception in thread ${this.#name}:`, error);
     });
+  }
+
+  /** A field that cannot be cloned: name it `this.<field>` rather than by the internal handle's path. */
+  #renameCloneError(error: unknown): unknown {
+    if (!(error instanceof CloneError)) return error;
+    const at = error.path.indexOf(".state.fields.");
+    if (at < 0) return error;
+    const path = `${this.constructor.name}.${error.path.slice(at + ".state.fields.".length)}`;
+    const what = error.message.slice(error.message.indexOf(": ") + 2).replace(/ cannot cross.*$/, "");
+    return new CloneError(path, what, undefined, { cause: error });
   }
 
   #subclassCall(): [Task, unknown[]] {

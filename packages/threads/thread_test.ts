@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { threadId } from "node:worker_threads";
-import { InvalidStateError, RemoteError, task, WorkerExitError } from "@cc/core";
+import { CloneError, InvalidStateError, RemoteError, task, WorkerExitError } from "@cc/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Lock, Thread } from "./mod.ts";
 import { Failing, Introspect, LockedCounter, NoModule, SquareThread } from "./testdata/thread_subclass.ts";
@@ -83,17 +83,22 @@ describe("Thread", () => {
 
   it("reports a failure nobody joined, as Python's excepthook prints it", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const cells = latch();
     const t = new Thread({ target: fail, args: ["y"], name: "lonely" });
     t.start();
-    // wait for the end without join(): a second thread that ends after the first is joined instead
-    const probe = new Thread({ target: waitForRelease, args: [cells] });
-    probe.start();
-    while (t.isAlive()) await new Promise((resolve) => setImmediate(resolve));
-    release(cells);
-    await probe.join();
-    await vi.waitFor(() => expect(errors).toHaveBeenCalledWith("Exception in thread lonely:", expect.any(TypeError)));
+    await vi.waitFor(() => expect(errors).toHaveBeenCalledWith("Exception in thread lonely:", expect.any(TypeError)), {
+      timeout: 30_000,
+    });
+    expect(t.isAlive()).toBe(false);
     await expect(t.join()).rejects.toThrow("not a number: y"); // a later join still sees it
+    expect(errors).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not report a failure that a pending join() receives", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const t = new Thread({ target: fail, args: ["z"] });
+    t.start();
+    await expect(t.join()).rejects.toThrow("not a number: z");
+    expect(errors).not.toHaveBeenCalled();
   });
 
   it("start() twice throws InvalidStateError, as Python's RuntimeError", async () => {
@@ -253,6 +258,17 @@ describe("Thread subclass with run() (the course's n3/n4)", () => {
     expect(await Promise.all(threads.map((t) => t.join()))).toEqual([true, true, true, true]);
     expect(cells[0]).toBe(8000);
     expect(threads[0]!.lock).toBe(lock); // the host's field is left alone
+  });
+
+  it("join() rejects with CloneError naming the field when a field cannot be cloned", async () => {
+    const t = new SquareThread(2);
+    (t as unknown as { callback: () => void }).callback = () => {};
+    t.start();
+    const error = await t.join().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CloneError);
+    expect((error as Error).message).toBe(
+      "SquareThread.callback could not be cloned: a function (anonymous) cannot cross a thread or process boundary",
+    );
   });
 
   it("start() of a subclass without static module throws TypeError naming the fix", () => {
