@@ -9,13 +9,14 @@
 import type { TransferListItem } from "node:worker_threads";
 import { findUncloneable } from "./_clone.ts";
 import { decodeError } from "./_error_codec.ts";
+import { packRun } from "./_run_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
 import { CloneError, WorkerExitError } from "./errors.ts";
 import {
   FLAG_CHUNK,
   FLAG_INIT,
   FLAG_STREAM,
-  type RunEntry,
+  RUN_STRIDE,
   STATUS_END,
   STATUS_ERROR,
   STATUS_OK,
@@ -109,7 +110,7 @@ export class WorkerConnection {
   readonly #sinks = new Map<number, CallSink>();
   readonly #sentDefs = new Set<number>();
   #nextId = 0;
-  #batch: RunEntry[] = [];
+  #batch: unknown[] = [];
   #batchSinks: CallSink[] = [];
   #batchDefs: TaskDef[] | undefined;
   #batchTransfer: TransferListItem[] | undefined;
@@ -168,7 +169,7 @@ export class WorkerConnection {
       options === undefined
         ? 0
         : (options.stream ? FLAG_STREAM : 0) | (options.initializer ? FLAG_INIT : 0) | (options.chunk ? FLAG_CHUNK : 0);
-    this.#batch.push([id, key, options?.chunk ? args : encodeArgs(args), flags]);
+    this.#batch.push(id, key, options?.chunk ? args : encodeArgs(args), flags);
     this.#batchSinks.push(sink);
     if (options?.transfer) (this.#batchTransfer ??= []).push(...options.transfer);
     this.#sinks.set(id, sink);
@@ -196,46 +197,51 @@ export class WorkerConnection {
     this.#batchDefs = undefined;
     this.#batchTransfer = undefined;
     try {
-      this.transport.post({ k: "run", defs, tasks }, transfer);
+      this.transport.post(packRun(tasks, defs), transfer);
     } catch (error) {
       this.#isolateBadCalls(tasks, sinks, defs, transfer, error);
     }
   }
 
   #isolateBadCalls(
-    tasks: RunEntry[],
+    tasks: unknown[],
     sinks: CallSink[],
     defs: TaskDef[] | undefined,
     transfer: TransferListItem[] | undefined,
     error: unknown,
   ): void {
-    const good: RunEntry[] = [];
-    for (let i = 0; i < tasks.length; i++) {
-      const entry = tasks[i]!;
+    const good: unknown[] = [];
+    for (let i = 0; i < sinks.length; i++) {
+      const at = i * RUN_STRIDE;
+      const id = tasks[at] as number;
       const sink = sinks[i]!;
-      const found = findUncloneable(entry[2], "args");
+      const found = findUncloneable(tasks[at + 2], "args");
       if (found) {
-        this.#settle(entry[0]);
+        this.#settle(id);
         sink.reject(new CloneError(found.path, found.what, sink.task.name));
       } else {
-        good.push(entry);
+        for (let j = 0; j < RUN_STRIDE; j++) good.push(tasks[at + j]);
       }
     }
     if (good.length === tasks.length) {
       // not a clone failure: the worker is gone or the channel is closed
-      for (let i = 0; i < tasks.length; i++) {
-        this.#settle(tasks[i]![0]);
+      for (let i = 0; i < sinks.length; i++) {
+        this.#settle(tasks[i * RUN_STRIDE] as number);
         sinks[i]!.reject(error);
       }
       return;
     }
     if (good.length === 0 && !defs) return;
     try {
-      this.transport.post({ k: "run", defs, tasks: good }, transfer);
+      this.transport.post(
+        good.length > 0 ? packRun(good, defs) : { k: "run", defs, n: 0, ids: 0, keys: 0, flags: 0, arity: 0, cols: [] },
+        transfer,
+      );
     } catch (again) {
-      for (const entry of good) {
-        const sink = this.#sinks.get(entry[0]);
-        this.#settle(entry[0]);
+      for (let i = 0; i < good.length; i += RUN_STRIDE) {
+        const id = good[i] as number;
+        const sink = this.#sinks.get(id);
+        this.#settle(id);
         sink?.reject(again);
       }
     }

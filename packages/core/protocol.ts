@@ -13,8 +13,11 @@
 /** A task definition carried once per worker: `[key, url, name]`. */
 export type TaskDef = [key: number, url: string, name: string];
 
-/** One call in a `run` batch: `[id, defKey, args, flags]`. */
+/** One call in a `run` batch: `id, defKey, args, flags`, laid flat in `tasks` (four slots per call). */
 export type RunEntry = [id: number, key: number, args: unknown[], flags: number];
+
+/** Slots per call in a `run` message's flat `tasks` array. */
+export const RUN_STRIDE = 4;
 
 /** Flag of a {@linkcode RunEntry}: the caller consumes the result as a stream (async iterator). */
 export const FLAG_STREAM = 1;
@@ -23,9 +26,25 @@ export const FLAG_INIT = 2;
 /** Flag of a {@linkcode RunEntry}: `args` is a chunk of argument lists; the result is the list of results. */
 export const FLAG_CHUNK = 4;
 
+/**
+ * A batch of calls, sent in columns (see `_run_codec.ts`): call `i` has id `ids + i` (or `ids[i]`),
+ * task `keys` (or `keys[i]`), `flags` (or `flags[i]`), and arguments `cols[j][i]` for `j < arity`
+ * (or `arity[i]`). `n` is the number of calls.
+ */
+export interface RunMessage {
+  k: "run";
+  defs: TaskDef[] | undefined;
+  n: number;
+  ids: number | number[];
+  keys: number | number[];
+  flags: number | number[];
+  arity: number | number[];
+  cols: unknown[][];
+}
+
 /** Messages a host sends to a worker. */
 export type HostMessage =
-  | { k: "run"; defs: TaskDef[] | undefined; tasks: RunEntry[] }
+  | RunMessage
   | { k: "cancel"; id: number; reason: unknown }
   | { k: "pull"; id: number; n: number }
   | { k: "shutdown" };

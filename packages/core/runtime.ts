@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { TransferListItem } from "node:worker_threads";
 import { findUncloneable } from "./_clone.ts";
 import { encodeError } from "./_error_codec.ts";
+import { unpackRun } from "./_run_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
 import { captureThreadsJsExpose, withExposed } from "./_threadsjs.ts";
 import { ensureTypeScript, isTypeScriptUrl } from "./_typescript.ts";
@@ -20,7 +21,6 @@ import {
   FLAG_INIT,
   FLAG_STREAM,
   type HostMessage,
-  type RunEntry,
   STATUS_END,
   STATUS_ERROR,
   STATUS_OK,
@@ -130,7 +130,7 @@ class Runtime {
     switch (message.k) {
       case "run":
         if (message.defs) for (const [key, url, name] of message.defs) this.#define(key, url, name);
-        for (const entry of message.tasks) this.#start(entry);
+        unpackRun(message, this.#startCall);
         break;
       case "cancel": {
         this.#credits.delete(message.id);
@@ -206,17 +206,19 @@ class Runtime {
     return fn as TaskFn;
   }
 
-  #start(entry: RunEntry): void {
+  readonly #startCall = (id: number, key: number, args: unknown[], flags: number): void =>
+    this.#start(id, key, args, flags);
+
+  #start(id: number, key: number, args: unknown[], flags: number): void {
     if (this.#gate) {
       // an initializer is still running: start this call after it
       this.#starting++;
       this.#gate.then(() => {
         this.#starting--;
-        this.#start(entry);
+        this.#start(id, key, args, flags);
       });
       return;
     }
-    const [id, key, args, flags] = entry;
     if (this.#initError !== undefined) {
       this.reply(id, STATUS_ERROR, this.#initError);
       return;

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { packRun, unpackRun } from "./_run_codec.ts";
+
+function roundTrip(flat: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  unpackRun(structuredClone(packRun(flat, undefined)), (id, key, args, flags) => out.push(id, key, args, flags));
+  return out;
+}
+
+describe("run codec", () => {
+  it("sends a uniform batch in columns: one id, one key, one arity, one array per argument", () => {
+    const flat = [7, 1, [10], 0, 8, 1, [11], 0, 9, 1, [12], 0];
+    const message = packRun(flat, undefined);
+    expect(message).toMatchObject({ n: 3, ids: 7, keys: 1, flags: 0, arity: 1, cols: [[10, 11, 12]] });
+    expect(roundTrip(flat)).toEqual(flat);
+  });
+
+  it("keeps per-call ids, keys, flags and argument counts when they differ", () => {
+    const flat = [3, 1, [1, "a"], 0, 5, 2, [], 4, 6, 1, [{ x: 1 }, undefined, null], 1];
+    expect(roundTrip(flat)).toEqual(flat);
+    const message = packRun(flat, undefined);
+    expect(message.ids).toEqual([3, 5, 6]);
+    expect(message.keys).toEqual([1, 2, 1]);
+    expect(message.arity).toEqual([2, 0, 3]);
+  });
+});
