@@ -115,7 +115,7 @@ describe("ProcessPoolExecutor", () => {
         expect(e).toBeInstanceOf(BrokenProcessPool);
         expect((e as Error).message).toMatch(/initializer failed/);
       }
-      expect((executor.broken?.cause as Error).message).toBe("cannot initialise");
+      expect(executor.broken?.cause).toMatchObject({ message: "cannot initialise" });
       expect(() => executor.submit(square, 1)).toThrow(BrokenProcessPool);
     });
   });
