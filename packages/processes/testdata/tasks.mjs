@@ -2,3 +2,10 @@
 export function square(x) {
   return x * x;
 }
+
+// Prints `text` a little later, from the child process (its stdout is the parent's).
+export async function announce(text) {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  console.log(text);
+  return text;
+}
