@@ -39,6 +39,13 @@ export interface RuntimePort {
   listen(handler: (message: HostMessage) => void): void;
   /** Ends this worker with `code` once everything posted so far is on its way. */
   exit(code: number): void;
+  /**
+   * Low-latency mode (threads): after handling a message, poll for the next one for up to `spinMs`
+   * milliseconds before going back to sleep. Returns the next message, or `undefined`.
+   */
+  poll?: () => HostMessage | undefined;
+  /** Milliseconds to keep polling with {@linkcode RuntimePort.poll}. */
+  spinMs?: number;
 }
 
 type TaskFn = Function;
@@ -554,6 +561,24 @@ export function serveTasks(port: RuntimePort): void {
   const runtime = new Runtime(port);
   process.on("uncaughtException", (error) => runtime.fatal(error));
   process.on("unhandledRejection", (reason) => runtime.fatal(reason));
-  port.listen((message) => runtime.onMessage(message));
+  const { poll, spinMs = 0 } = port;
+  if (poll && spinMs > 0) {
+    // Low-latency mode: a core stays busy for `spinMs` after each message, so the next call is picked
+    // up at once instead of waking a sleeping thread.
+    port.listen((message) => {
+      runtime.onMessage(message);
+      runtime.flush();
+      let until = performance.now() + spinMs;
+      while (performance.now() < until) {
+        const next = poll();
+        if (next === undefined) continue;
+        runtime.onMessage(next);
+        runtime.flush();
+        until = performance.now() + spinMs;
+      }
+    });
+  } else {
+    port.listen((message) => runtime.onMessage(message));
+  }
   port.post({ k: "ready" });
 }

@@ -53,6 +53,12 @@ export interface PoolExecutorOptions {
   execArgv?: string[];
   /** Extra environment variables of each child process. */
   env?: Record<string, string>;
+  /**
+   * Low-latency mode (threads only): each worker keeps polling for new tasks for this many milliseconds
+   * after finishing one, instead of sleeping — sequential round trips drop from tens of microseconds to
+   * a few, at the cost of a busy core while the pool is in use. Default: 0 (off).
+   */
+  spinMs?: number;
 }
 
 /** Per-call options of {@linkcode PoolExecutor.submitWith}. */
@@ -275,6 +281,7 @@ export class PoolExecutor implements Executor {
       throw new RangeError(`minWorkers (${this.#minWorkers}) must not exceed maxWorkers (${this.maxWorkers})`);
     }
     this.#idleTimeout = options.idleTimeout === undefined ? undefined : checkMs("idleTimeout", options.idleTimeout);
+    if (options.spinMs !== undefined) checkMs("spinMs", options.spinMs);
     this.#maxQueue = checkCount("maxQueue", options.maxQueue ?? Number.POSITIVE_INFINITY, 1, true);
     this.#maxTasksPerWorker = checkCount(
       "maxTasksPerWorker",
@@ -406,6 +413,7 @@ export class PoolExecutor implements Executor {
         resourceLimits: this.#options.resourceLimits,
         execArgv: this.#options.execArgv,
         env: this.#options.env,
+        spinMs: this.#options.spinMs,
       }),
     );
     const worker = new PoolWorker(connection);

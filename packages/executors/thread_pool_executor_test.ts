@@ -429,6 +429,32 @@ describe("ThreadPoolExecutor", () => {
       expect(await idle.submit(square, 2)).toBe(4);
     });
 
+    it("low-latency mode (spinMs) runs sequential and batched tasks correctly", async () => {
+      const executor = pool({ maxWorkers: 1, spinMs: 2 });
+      for (let i = 0; i < 50; i++) expect(await executor.submit(square, i)).toBe(i * i);
+      const all = await Promise.all(Array.from({ length: 500 }, (_, i) => executor.submit(square, i)));
+      expect(all.every((r, i) => r === i * i)).toBe(true);
+    });
+
+    it("keeps memory flat over 100,000 tasks (nothing retained after settle)", async () => {
+      const { setFlagsFromString } = await import("node:v8");
+      const { runInNewContext } = await import("node:vm");
+      setFlagsFromString("--expose-gc");
+      const gc = runInNewContext("gc") as () => void;
+      const executor = pool({ maxWorkers: 2 });
+      const round = async () => {
+        const futures = Array.from({ length: 20_000 }, (_, i) => executor.submit(square, i));
+        await Promise.all(futures);
+      };
+      await round();
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 4; i++) await round();
+      gc();
+      const growth = process.memoryUsage().heapUsed - before;
+      expect(growth).toBeLessThan(8 * 1024 * 1024);
+    });
+
     it("reports statistics", async () => {
       const executor = pool({ maxWorkers: 2 });
       await Promise.all(Array.from({ length: 10 }, (_, i) => executor.submit(square, i)));
