@@ -211,6 +211,12 @@ describe("Pool", () => {
     expect(error).toMatchObject({ path: "args[0].f" });
     const shared = await p.map(describeArg, [1, new SharedArrayBuffer(4)]).catch((e: unknown) => e);
     expect(shared).toBeInstanceOf(CloneError);
+    const viaImap = async () => {
+      for await (const _ of p.imap(describeArg, [new Int32Array(new SharedArrayBuffer(4))])) {
+        // never reached
+      }
+    };
+    await expect(viaImap()).rejects.toThrow(/SharedArrayBuffer/);
     expect(await p.apply(square, [3])).toBe(9);
   });
 
