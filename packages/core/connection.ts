@@ -120,6 +120,7 @@ export class WorkerConnection {
   #exited: Promise<ExitInfo>;
   #refed = false;
   #closing = false;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(transport: Transport) {
     this.transport = transport;
@@ -363,7 +364,8 @@ export class WorkerConnection {
   }
 
   /**
-   * Asks the worker to finish its calls and exit; after `timeout` ms (default 5000) it is terminated.
+   * Asks the worker to finish its calls and exit. Once its calls are done, it has `timeout` ms (default
+   * 5000) to exit before it is terminated, so a worker stuck in its own timers never holds the caller.
    * Resolves once it has ended.
    */
   async close(options: { timeout?: number } = {}): Promise<ExitInfo> {
@@ -377,11 +379,22 @@ export class WorkerConnection {
         void this.transport.terminate();
       }
       const timeout = options.timeout ?? 5000;
-      const timer = setTimeout(() => void this.transport.terminate(), timeout);
-      timer.unref();
-      void this.#exited.then(() => clearTimeout(timer));
+      void this.#idle().then(() => {
+        if (this.#exitInfo) return;
+        const timer = setTimeout(() => void this.transport.terminate(), timeout);
+        timer.unref();
+        void this.#exited.then(() => clearTimeout(timer));
+      });
     }
     return this.#exited;
+  }
+
+  /** Resolves when no call is in flight (or the worker has ended). */
+  #idle(): Promise<void> {
+    if (this.#sinks.size === 0 || this.#exitInfo) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#idleWaiters.push(resolve);
+    });
   }
 
   /** Stops the worker at once; calls in flight fail with `WorkerExitError`. */
@@ -392,9 +405,12 @@ export class WorkerConnection {
 
   #settle(id: number): void {
     this.#sinks.delete(id);
-    if (this.#sinks.size === 0 && this.#refed) {
-      this.#refed = false;
-      this.transport.unref();
+    if (this.#sinks.size === 0) {
+      if (this.#refed && !this.#closing) {
+        this.#refed = false;
+        this.transport.unref();
+      }
+      if (this.#idleWaiters.length > 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
   }
 
@@ -455,6 +471,7 @@ export class WorkerConnection {
   }
 
   #failAll(info: ExitInfo): void {
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
     if (this.#sinks.size === 0) return;
     const sinks = [...this.#sinks.values()];
     this.#sinks.clear();
