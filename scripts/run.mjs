@@ -81,7 +81,7 @@ switch (task) {
   case "test":
     // the whole suite: formatting and lint, type checks, then every package's tests (turbo builds first)
     run(pnpmBin, ["exec", "biome", "ci", "."]);
-    run(pnpmBin, ["exec", "turbo", "run", "typecheck", "test", "--output-logs=new-only", ...extra]);
+    run(pnpmBin, ["exec", "turbo", "run", "typecheck", "test", "--concurrency=2", "--output-logs=new-only", ...extra]);
     break;
   default:
     run(pnpmBin, ["exec", "turbo", "run", task, ...extra]);
