@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { pathToFileURL } from "node:url";
+import { isMainModule } from "@cc/core";
 import { type DoneCallback, Future, wait } from "../mod.ts";
 
 /** Options of {@linkcode task} and {@linkcode main}. */
@@ -62,6 +62,6 @@ export async function main(options: TaskOptions = {}): Promise<number[]> {
   return futures.map((future) => future.resultNow());
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta)) {
   await main();
 }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { pathToFileURL } from "node:url";
+import { isMainModule } from "@cc/core";
 import { asCompleted, type DoneCallback, Future, wait } from "../mod.ts";
 
 /** Options of {@linkcode task} and {@linkcode main}. */
@@ -70,6 +70,6 @@ export async function main(options: TaskOptions = {}): Promise<[number, number][
   return outputs;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta)) {
   await main();
 }
