@@ -12,14 +12,21 @@ function kindOf(value: unknown): string {
   return typeof value;
 }
 
-function clonable(value: unknown): boolean {
+/** How a transport copies values: `structuredClone` for threads, `v8.serialize` for child processes. */
+export type CloneCheck = (value: unknown) => void;
+
+function clonable(value: unknown, check: CloneCheck): boolean {
   try {
-    structuredClone(value);
+    check(value);
     return true;
   } catch {
     return false;
   }
 }
+
+const structuredCheck: CloneCheck = (value) => {
+  structuredClone(value);
+};
 
 function keySegment(key: string | number): string {
   if (typeof key === "number") return `[${key}]`;
@@ -30,10 +37,14 @@ function keySegment(key: string | number): string {
  * Returns the path (e.g. `args[0].callback`) and kind of the first value under `value` that cannot
  * be cloned, or `undefined` if it all clones.
  */
-export function findUncloneable(value: unknown, path: string): { path: string; what: string } | undefined {
+export function findUncloneable(
+  value: unknown,
+  path: string,
+  check: CloneCheck = structuredCheck,
+): { path: string; what: string } | undefined {
   const seen = new Set<object>();
   const walk = (v: unknown, p: string): { path: string; what: string } | undefined => {
-    if (clonable(v)) return undefined;
+    if (clonable(v, check)) return undefined;
     if (typeof v !== "object" || v === null) return { path: p, what: kindOf(v) };
     if (seen.has(v)) return undefined;
     seen.add(v);

@@ -129,8 +129,8 @@ export class WorkerConnection {
     this.#exited = new Promise((resolve) => {
       transport.onExit = (info) => {
         this.#exitInfo = info;
+        this.onExit?.(info, this); // first, so an owner can mark itself broken before the calls fail
         this.#failAll(info);
-        this.onExit?.(info, this);
         resolve(info);
       };
     });
@@ -216,7 +216,7 @@ export class WorkerConnection {
       const at = i * RUN_STRIDE;
       const id = tasks[at] as number;
       const sink = sinks[i]!;
-      const found = findUncloneable(tasks[at + 2], "args");
+      const found = findUncloneable(tasks[at + 2], "args", (v) => this.transport.checkClone(v));
       if (found) {
         this.#settle(id);
         sink.reject(new CloneError(found.path, found.what, sink.task.name));
@@ -225,7 +225,8 @@ export class WorkerConnection {
       }
     }
     if (good.length === tasks.length) {
-      // not a clone failure: the worker is gone or the channel is closed
+      // not a clone failure: the worker is gone or the channel is closed; its definitions never arrived
+      if (defs) for (const [key] of defs) this.#sentDefs.delete(key);
       for (let i = 0; i < sinks.length; i++) {
         this.#settle(tasks[i * RUN_STRIDE] as number);
         sinks[i]!.reject(error);
@@ -239,6 +240,7 @@ export class WorkerConnection {
         transfer,
       );
     } catch (again) {
+      if (defs) for (const [key] of defs) this.#sentDefs.delete(key);
       for (let i = 0; i < good.length; i += RUN_STRIDE) {
         const id = good[i] as number;
         const sink = this.#sinks.get(id);

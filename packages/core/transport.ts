@@ -8,6 +8,7 @@
 
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { serialize } from "node:v8";
 import type { TransferListItem } from "node:worker_threads";
 import { type ResourceLimits, Worker } from "node:worker_threads";
 import { findTsx, tsxSearchPath } from "./_typescript.ts";
@@ -54,6 +55,8 @@ export interface Transport {
   readonly id: number;
   /** Posts a message; throws synchronously when a value cannot be cloned. */
   post(message: HostMessage, transfer?: readonly TransferListItem[]): void;
+  /** Throws if `value` cannot be copied to this worker (used to find the path of a bad value). */
+  checkClone(value: unknown): void;
   /** Called for each message of the worker. */
   onMessage: ((message: WorkerMessage) => void) | undefined;
   /** Called once when the worker has ended. */
@@ -122,6 +125,9 @@ class ThreadTransport implements Transport {
   post(message: HostMessage, transfer?: readonly TransferListItem[]): void {
     this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
   }
+  checkClone(value: unknown): void {
+    structuredClone(value);
+  }
   ref(): void {
     this.#worker.ref();
   }
@@ -176,6 +182,10 @@ class ProcessTransport implements Transport {
   post(message: HostMessage): void {
     if (!this.#child.connected) throw new Error(`child process ${this.id} is not connected`);
     this.#child.send(message);
+  }
+  checkClone(value: unknown): void {
+    // what the IPC channel's "advanced" serialization accepts (no SharedArrayBuffer, no MessagePort)
+    serialize(value);
   }
   ref(): void {
     this.#child.ref();

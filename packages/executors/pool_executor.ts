@@ -478,6 +478,8 @@ export class PoolExecutor implements Executor {
     if (!job.done()) job.setException(reason);
     const worker = job.worker!;
     if (job.options?.abort === "terminate") {
+      worker.retiring = true; // an ordered stop: the pool replaces the worker and is not broken
+      this.#removeWorker(worker);
       void worker.connection.terminate();
     } else {
       worker.connection.cancel(job.callId, reason);
@@ -509,7 +511,9 @@ export class PoolExecutor implements Executor {
       this.#failed++;
       worker.failed++;
       if (this.#broken && !(error instanceof BrokenExecutorError)) {
-        error = new this.#Broken(this.#broken.message, { cause: error });
+        // a worker stopped by the breakdown reports the breakdown's cause, the one that died its own death
+        const cause = worker.retiring && this.#broken.cause !== undefined ? this.#broken.cause : error;
+        error = new this.#Broken(this.#broken.message, { cause });
       }
     }
     const now = performance.now();

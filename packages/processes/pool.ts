@@ -5,9 +5,9 @@
  */
 import { availableParallelism } from "node:os";
 import { BrokenProcessPool, CancelledError, InvalidStateError, type Task } from "@cc/core";
-import { PoolExecutor, type PoolExecutorOptions, type PoolStats, type SubmitOptions } from "@cc/executors";
+import type { PoolExecutor, PoolExecutorOptions, PoolStats } from "@cc/executors";
 import { Future } from "@cc/futures";
-import { checkProcessArgs, failedFuture } from "./_cross_process.ts";
+import { ProcessEngine } from "./_process_engine.ts";
 import { AsyncResult } from "./async_result.ts";
 
 /** Options of {@linkcode Pool}. */
@@ -46,24 +46,6 @@ export interface ApplyAsyncOptions<R> {
   callback?: (result: R) => void;
   /** Called with the error when the call fails (Python's `error_callback`). Default: none. */
   errorCallback?: (error: unknown) => void;
-}
-
-/** The engine of a Pool: the process pool engine, refusing shared memory per call (as ProcessPoolExecutor). */
-class PoolEngine extends PoolExecutor {
-  override submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
-    const bad = checkProcessArgs(task, args, this.isShutdown || this.broken !== undefined);
-    return bad ? failedFuture<R>(bad) : super.submit(task, ...args);
-  }
-  override submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options?: SubmitOptions): Future<R> {
-    const bad = Array.isArray(args)
-      ? checkProcessArgs(task, args, this.isShutdown || this.broken !== undefined)
-      : undefined;
-    return bad ? failedFuture<R>(bad) : super.submitWith(task, args, options);
-  }
-  override _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
-    const bad = checkProcessArgs(task, chunk, this.isShutdown || this.broken !== undefined, true);
-    return bad ? failedFuture<R[]>(bad) : super._submitChunk<R>(task, chunk);
-  }
 }
 
 function positiveInteger(name: string, value: unknown): number | undefined {
@@ -114,7 +96,7 @@ export class Pool implements AsyncDisposable {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     const { processes, initializer, initArgs, maxtasksperchild, execArgv, env, resourceLimits } = options;
     this.processes = positiveInteger("processes", processes) ?? availableParallelism();
-    this.#executor = new PoolEngine("process", {
+    this.#executor = new ProcessEngine("process", {
       maxWorkers: this.processes,
       initializer,
       initArgs,

@@ -4,10 +4,9 @@
  * @module
  */
 import { availableParallelism } from "node:os";
-import { BrokenExecutorError, BrokenProcessPool, type Task, WorkerExitError } from "@cc/core";
-import { PoolExecutor, type PoolExecutorOptions, type SubmitOptions } from "@cc/executors";
-import type { Future } from "@cc/futures";
-import { checkProcessArgs, failedFuture } from "./_cross_process.ts";
+import { BrokenProcessPool } from "@cc/core";
+import type { PoolExecutorOptions } from "@cc/executors";
+import { ProcessEngine } from "./_process_engine.ts";
 
 /** Options of {@linkcode ProcessPoolExecutor}. */
 export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {
@@ -48,7 +47,7 @@ export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {
  * console.log(futures.map((f) => f.resultNow())); // [15129, 207936, 622521]
  * ```
  */
-export class ProcessPoolExecutor extends PoolExecutor {
+export class ProcessPoolExecutor extends ProcessEngine {
   constructor(options: ProcessPoolExecutorOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     const { maxTasksPerChild, ...rest } = options;
@@ -78,44 +77,5 @@ export class ProcessPoolExecutor extends PoolExecutor {
       onWorkerExit: "break",
       broken: BrokenProcessPool,
     });
-  }
-
-  /**
-   * Schedules `task(...args)` in a child process and returns a future of its result. An argument
-   * that cannot cross a process boundary (a function, a `SharedArrayBuffer`…) fails that future with
-   * a `CloneError` naming its path; the pool stays usable. Throws after `shutdown` or once broken.
-   */
-  override submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
-    const bad = checkProcessArgs(task, args, this.isShutdown || this.broken !== undefined);
-    return bad ? failedFuture<R>(bad) : super.submit(task, ...args);
-  }
-
-  /** `submit` with per-call options (see `PoolExecutor.submitWith`). */
-  override submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options?: SubmitOptions): Future<R> {
-    const bad = Array.isArray(args)
-      ? checkProcessArgs(task, args, this.isShutdown || this.broken !== undefined)
-      : undefined;
-    return bad ? failedFuture<R>(bad) : super.submitWith(task, args, options);
-  }
-
-  /** @internal Submits a chunk of argument lists for `map`. */
-  override _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
-    const bad = checkProcessArgs(task, chunk, this.isShutdown || this.broken !== undefined, true);
-    return bad ? failedFuture<R[]>(bad) : super._submitChunk<R>(task, chunk);
-  }
-
-  /**
-   * @internal A child has answered or died. A child that died mid-task breaks the pool, so the task it
-   * was running fails with `BrokenProcessPool` too (Python), with the `WorkerExitError` as its cause.
-   */
-  override _release(job: { readonly task: Task }, ok: boolean, error?: unknown): unknown {
-    const reported = super._release(job as never, ok, error);
-    if (!ok && reported instanceof WorkerExitError && !(reported instanceof BrokenExecutorError)) {
-      return new BrokenProcessPool(
-        `a child process terminated abruptly while running task "${job.task.name}" (${reported.message}); the pool is not usable anymore`,
-        { cause: reported },
-      );
-    }
-    return reported;
   }
 }
