@@ -79,7 +79,7 @@ describe("node dist/main.js", () => {
     [["--ids", "1,-2"], /received "-2" in "1,-2"/],
     [["--count", "0"], /The count must be an integer from 1/],
     [["--count", "2", "--ids", "1"], /'--count <n>' cannot be used with option '--ids <list>'/],
-    [["--model", "fibers"], /'fibers' is invalid\. Allowed choices are sequential, async, threads/],
+    [["--model", "fibers"], /'fibers' is invalid\. Allowed choices are sequential, async, threads, processes, pool/],
     [["--base-url", "ftp://x"], /The base URL must be an http or https URL: received "ftp:\/\/x"/],
     [["--real", "--base-url", "http://127.0.0.1:1"], /cannot be used with/],
     [["--real", "--latency", "10"], /'--latency <ms>' cannot be used with option '--real'/],

@@ -8,6 +8,7 @@
 import { limit } from "@cc/async";
 import { ThreadPoolExecutor } from "@cc/executors";
 import { type Future, wait } from "@cc/futures";
+import { Pool, ProcessPoolExecutor } from "@cc/processes";
 import { downloadUserPicture, downloadUserPictureTask } from "./download.ts";
 
 /** What one download gave: the saved path, or the error. */
@@ -146,7 +147,8 @@ export function executorModel(
 }
 
 function outcomeOf(id: number | string, future: Future<string>, signal: AbortSignal | undefined): DownloadOutcome {
-  if (future.cancelled()) {
+  if (future.cancelled() || (signal?.aborted && future.exceptionNow() !== undefined)) {
+    // stopped by the caller: report the caller's reason, whatever the stop looked like inside the pool
     return { id, ok: false, error: signal?.aborted ? signal.reason : new Error(`download ${id} was cancelled`) };
   }
   const error = future.exceptionNow();
@@ -171,12 +173,62 @@ export const threadsModel: DownloadModel = executorModel(
 );
 
 /**
+ * Downloads in child processes: a `ProcessPoolExecutor` with `--concurrency` processes (the course's
+ * ProcessPoolExecutor program).
+ *
+ * @example
+ * ```ts ignore
+ * import { processesModel, startServer } from "./mod.ts";
+ * await using server = await startServer();
+ * const outcomes = await processesModel.run([123, 456], { baseUrl: server.url, outDir: "output", concurrency: 2 });
+ * console.assert(outcomes.every((o) => o.ok));
+ * ```
+ */
+export const processesModel: DownloadModel = executorModel(
+  "processes",
+  "a ProcessPoolExecutor with --concurrency child processes (the course's ProcessPoolExecutor)",
+  (maxWorkers) => new ProcessPoolExecutor({ maxWorkers }),
+);
+
+/**
+ * Downloads on a `multiprocessing`-style `Pool` of `--concurrency` processes, one `applyAsync` per id
+ * (the course's `Pool(processes=4).map`, with one outcome per id instead of failing the whole map).
+ *
+ * @example
+ * ```ts ignore
+ * import { poolModel, startServer } from "./mod.ts";
+ * await using server = await startServer();
+ * const outcomes = await poolModel.run([123, 456], { baseUrl: server.url, outDir: "output", concurrency: 2 });
+ * console.assert(outcomes.every((o) => o.ok));
+ * ```
+ */
+export const poolModel: DownloadModel = executorModel(
+  "pool",
+  "a multiprocessing-style Pool of --concurrency processes (the course's Pool)",
+  (processes) => {
+    const pool = new Pool({ processes });
+    return {
+      submitWith: (task, args, options) => {
+        const future = pool.applyAsync(task, args).future;
+        // Pool has no per-call stop: an abort stops the pool (Python's terminate)
+        options.signal?.addEventListener("abort", () => void pool.terminate(), { once: true });
+        return future;
+      },
+      [Symbol.asyncDispose]: async () => {
+        pool.close();
+        await pool.join();
+      },
+    };
+  },
+);
+
+/**
  * The models `--model` accepts, in `--help` order (the CLI's default is `async`).
  *
  * @example
  * ```ts
  * import { MODELS } from "./mod.ts";
- * console.assert(MODELS.map((m) => m.name).join() === "sequential,async,threads");
+ * console.assert(MODELS.map((m) => m.name).join() === "sequential,async,threads,processes,pool");
  * ```
  */
-export const MODELS: readonly DownloadModel[] = [sequentialModel, asyncModel, threadsModel];
+export const MODELS: readonly DownloadModel[] = [sequentialModel, asyncModel, threadsModel, processesModel, poolModel];

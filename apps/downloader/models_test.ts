@@ -71,7 +71,7 @@ const IDS = [123, 456, 789, 111, 222, 333];
 
 describe("MODELS", () => {
   it("lists sequential and async, with unique names", () => {
-    expect(MODELS.map((m) => m.name)).toEqual(["sequential", "async", "threads"]);
+    expect(MODELS.map((m) => m.name)).toEqual(["sequential", "async", "threads", "processes", "pool"]);
     expect(MODELS.every((m) => m.description.length > 0)).toBe(true);
   });
 });
@@ -102,7 +102,7 @@ describe.each(MODELS.map((m) => [m.name, m] as const))("%s model", (_name, model
     const error = failure && !failure.ok ? (failure.error as DownloadError) : undefined;
     expect(error?.name).toBe("DownloadError");
     expect(error?.id).toBe("789");
-    if (!model.name.startsWith("threads")) expect(error).toBeInstanceOf(DownloadError);
+    if (model.name === "sequential" || model.name === "async") expect(error).toBeInstanceOf(DownloadError);
     expect(await readdir(dir)).toHaveLength(5);
   });
 
