@@ -402,6 +402,8 @@ export class PoolExecutor implements Executor {
       this.#dispatch(job, best);
       if (exclusive) best.exclusive = true;
     }
+    // the pump already runs at the end of the tick: send each worker's batch now, without another hop
+    for (const w of this.#workers) w.connection.flush();
     while (this.#queue.length > 0 && this.#queue.peek()!.done()) this.#queue.shift();
     this.#wakeCapacityWaiters();
   }

@@ -405,6 +405,12 @@ describe("ThreadPoolExecutor", () => {
       expect(seen).toEqual([1, 2, 3]);
     });
 
+    it("accepts a submit from inside a task (a task runs its own pool in its worker)", async () => {
+      const executor = pool({ maxWorkers: 1 });
+      const nested = task<typeof T.sumOfSquaresNested>(tasks, "sumOfSquaresNested");
+      expect(await executor.submit(nested, 10)).toBe(385);
+    });
+
     it("accepts a submit from a done callback (work that schedules work)", async () => {
       const executor = pool({ maxWorkers: 2 });
       const chained = new Promise<number>((resolve) => {

@@ -103,3 +103,15 @@ export function withProgress(n: number): number {
   for (let i = 1; i <= n; i++) currentTask().progress(i);
   return n;
 }
+
+/** Submits work from inside a task: a task may run its own pool in its worker. */
+export async function sumOfSquaresNested(n: number): Promise<number> {
+  const { ThreadPoolExecutor } = await import("@cc/executors");
+  const { task } = await import("@cc/core");
+  await using inner = new ThreadPoolExecutor({ maxWorkers: 2 });
+  const sq = task<typeof square>(new URL("./tasks.mjs", import.meta.url), "square");
+  const futures = Array.from({ length: n }, (_, i) => inner.submit(sq, i + 1));
+  let sum = 0;
+  for (const f of futures) sum += await f;
+  return sum;
+}
