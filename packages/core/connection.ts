@@ -20,6 +20,7 @@ import {
   STATUS_END,
   STATUS_ERROR,
   STATUS_OK,
+  STATUS_OUTPUT,
   STATUS_PROGRESS,
   STATUS_YIELD,
   type TaskDef,
@@ -421,9 +422,14 @@ export class WorkerConnection {
       const r = message.r;
       for (let i = 0; i < r.length; i += 3) {
         const id = r[i] as number;
+        const status = r[i + 1] as number;
+        if (status === STATUS_OUTPUT) {
+          const [fd, text] = r[i + 2] as [number, string];
+          (fd === 2 ? process.stderr : process.stdout).write(text);
+          continue;
+        }
         const sink = this.#sinks.get(id);
         if (!sink) continue;
-        const status = r[i + 1] as number;
         const value = r[i + 2];
         switch (status) {
           case STATUS_OK:

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   CancelledError,
   CloneError,
@@ -207,6 +207,27 @@ describe.each(["thread", "process"] as const)("WorkerConnection over a %s", (kin
 });
 
 describe("WorkerConnection over a thread only", () => {
+  it("writes what a task printed before its result is delivered", async () => {
+    const c = connect("thread");
+    await c.run(t("square"), [1]); // the worker is up
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => err.push(String(chunk)) > 0);
+    let seenAtResult = "";
+    try {
+      await c.run(t("printAndReturn"), ["hello"]).then(() => {
+        seenAtResult = out.join("");
+      });
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    expect(seenAtResult).toContain("hello 0 from the worker\n");
+    expect(seenAtResult).toContain("hello 49 from the worker\n");
+    expect(err.join("")).toContain("hello on stderr");
+  });
+
   it("delivers a slow call's result while a later call of the same batch still runs", async () => {
     const c = connect("thread");
     const latch = new Int32Array(new SharedArrayBuffer(4));

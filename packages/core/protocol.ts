@@ -62,3 +62,8 @@ export const STATUS_PROGRESS = 2;
 export const STATUS_YIELD = 3;
 /** Reply status: a streamed result ended; the value is the generator's return value. */
 export const STATUS_END = 4;
+/**
+ * Reply "status" of text a worker thread printed (id 0; the value is `[fd, text]`). It travels in the
+ * reply stream, so what a task printed before returning is written before its result is delivered.
+ */
+export const STATUS_OUTPUT = 5;

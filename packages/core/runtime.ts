@@ -24,6 +24,7 @@ import {
   STATUS_END,
   STATUS_ERROR,
   STATUS_OK,
+  STATUS_OUTPUT,
   STATUS_PROGRESS,
   STATUS_YIELD,
   type WorkerMessage,
@@ -46,6 +47,8 @@ export interface RuntimePort {
   poll?: () => HostMessage | undefined;
   /** Milliseconds to keep polling with {@linkcode RuntimePort.poll}. */
   spinMs?: number;
+  /** Send `process.stdout`/`stderr` writes through the reply stream (worker threads). */
+  routeOutput?: boolean;
 }
 
 type TaskFn = Function;
@@ -542,6 +545,31 @@ function containsTransferable(value: unknown, t: TransferListItem): boolean {
 }
 
 /**
+ * Sends what this thread writes to `process.stdout` and `process.stderr` through the reply stream
+ * (worker threads only: Node's own worker stdio travels on a separate channel, so a task's output could
+ * arrive after its result).
+ */
+function routeOutput(runtime: Runtime): void {
+  for (const [fd, stream] of [
+    [1, process.stdout],
+    [2, process.stderr],
+  ] as const) {
+    stream.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
+      const text =
+        typeof chunk === "string"
+          ? chunk
+          : Buffer.from(chunk as Uint8Array).toString(
+              typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
+            );
+      runtime.reply(0, STATUS_OUTPUT, [fd, text]);
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof stream.write;
+  }
+}
+
+/**
  * Serves task calls on `port` until the host asks for shutdown. Worker entry points call this once;
  * it also turns uncaught exceptions and unhandled rejections into a `fatal` message for the host.
  *
@@ -559,6 +587,7 @@ function containsTransferable(value: unknown, t: TransferListItem): boolean {
 export function serveTasks(port: RuntimePort): void {
   (globalThis as Record<symbol, unknown>)[Symbol.for("cc.workerRuntime")] = true;
   const runtime = new Runtime(port);
+  if (port.routeOutput) routeOutput(runtime);
   process.on("uncaughtException", (error) => runtime.fatal(error));
   process.on("unhandledRejection", (reason) => runtime.fatal(reason));
   const { poll, spinMs = 0 } = port;

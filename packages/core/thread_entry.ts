@@ -11,4 +11,5 @@ serveTasks({
   exit: (code) => process.exit(code),
   poll: () => receiveMessageOnPort(port)?.message as HostMessage | undefined,
   spinMs: (workerData as { spinMs?: number } | null)?.spinMs ?? 0,
+  routeOutput: true,
 });

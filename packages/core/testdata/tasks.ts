@@ -139,3 +139,10 @@ export function holdUntilReleased(latch: Int32Array): string {
   while (Atomics.load(latch, 0) !== 2) Atomics.wait(latch, 0, 1, 1000);
   return "released";
 }
+
+/** Prints, then returns (output must reach the caller before the result). */
+export function printAndReturn(word: string): string {
+  for (let i = 0; i < 50; i++) console.log(`${word} ${i} from the worker`);
+  console.error(`${word} on stderr`);
+  return word;
+}
