@@ -750,8 +750,4 @@ export class PoolExecutor implements Executor {
     };
   }
 
-  /** @internal For tests: terminates a worker as if it had crashed. */
-  _workerIds(): number[] {
-    return this.#workers.map((w) => w.connection.transport.id);
-  }
 }
