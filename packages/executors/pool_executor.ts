@@ -749,5 +749,4 @@ export class PoolExecutor implements Executor {
       })),
     };
   }
-
 }
