@@ -118,12 +118,22 @@ const JOB_QUEUED = 0;
 const JOB_DISPATCHED = 1;
 const JOB_RELEASED = 2;
 
-// Tasks handed to a worker ahead of time, to hide the round trip. A new worker takes one task at a time
-// (so a queued task stays cancellable, as in Python), doubles its window while tasks come back fast,
-// up to MAX_WINDOW, and keeps SLOW_WINDOW for tasks that take over a millisecond.
+// Tasks handed to a worker ahead of time, to hide the round trip and to send many tasks per message.
+// A new worker takes one task at a time and doubles its window with each task that comes back until it
+// knows how long its tasks take. From then on its window holds about AHEAD_MS of work (at least
+// MIN_WINDOW, at most MAX_WINDOW tasks): tiny tasks travel hundreds to a message, while long tasks stay
+// in the pool's queue, where `cancel()` still reaches them and any free worker can take them.
+// Each task (function) also ramps up on its own, from one in flight per worker, doubling with each
+// completion: a slow task submitted after many tiny ones is not handed out by the tiny ones' window.
+// A task with a timeout waits in the pool's queue until a worker has fewer than MIN_WINDOW in flight,
+// so its time counts from (nearly) when it can start.
 const START_WINDOW = 1;
-const SLOW_WINDOW = 2;
-const MAX_WINDOW = 64;
+const MIN_WINDOW = 2;
+const MAX_WINDOW = 1024;
+const AHEAD_MS = 2;
+// The service time is measured over epochs of at least EPOCH_MS of busy time (replies arrive in
+// batches, so counting tasks alone would measure the gaps inside one batch).
+const EPOCH_MS = 1;
 
 class PoolWorker {
   readonly connection: WorkerConnection;
@@ -132,9 +142,10 @@ class PoolWorker {
   completed = 0;
   failed = 0;
   window = START_WINDOW;
-  /** Average ms between completions while busy (≈ service time of one task). */
+  /** Busy milliseconds per finished task, measured over the last epoch (0: not measured yet). */
   serviceMs = 0;
-  lastSettle = 0;
+  epochBusy = 0;
+  epochDone = 0;
   busySince = 0;
   busyTotal = 0;
   readonly startedAt = performance.now();
@@ -144,32 +155,66 @@ class PoolWorker {
   constructor(connection: WorkerConnection) {
     this.connection = connection;
   }
-  get available(): number {
-    if (this.retiring || this.exclusive) return 0;
-    return this.window - this.inFlight;
+  /** A task has finished (the worker was busy until `now`): updates the service time and the window. */
+  finished(now: number): void {
+    const busy = this.busyTotal + (now - this.busySince);
+    this.epochDone++;
+    if (busy - this.epochBusy >= EPOCH_MS) {
+      this.serviceMs = (busy - this.epochBusy) / this.epochDone;
+      this.epochBusy = busy;
+      this.epochDone = 0;
+    }
+    if (this.serviceMs === 0) {
+      if (this.window < MAX_WINDOW) this.window *= 2;
+    } else {
+      const target = Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, Math.floor(AHEAD_MS / this.serviceMs)));
+      this.window = target > this.window ? Math.min(target, this.window * 2) : target;
+    }
   }
 }
 
-/** A queued or running task: its future, and the sink of its worker call. */
-class Job<T = unknown> extends Future<T> implements CallSink {
-  readonly task: Task;
-  readonly args: unknown[];
-  readonly pool: PoolExecutor;
+/** What only some jobs carry: per-call options and their state. */
+interface JobExtra {
   options: SubmitOptions | undefined;
   callOptions: CallOptions | undefined;
-  phase = JOB_QUEUED;
-  worker: PoolWorker | undefined;
-  callId = 0;
   timer: ReturnType<typeof setTimeout> | undefined;
   onAbort: (() => void) | undefined;
   /** Set for stream slots: called with the worker instead of sending a call. */
   onDispatch: ((worker: PoolWorker) => void) | undefined;
+}
 
-  constructor(pool: PoolExecutor, task: Task, args: unknown[]) {
+function newExtra(): JobExtra {
+  return { options: undefined, callOptions: undefined, timer: undefined, onAbort: undefined, onDispatch: undefined };
+}
+
+/** What the pool knows of one task (function) it has run. */
+class TaskInfo {
+  /** Most calls of this task in flight per worker while it ramps up. */
+  ramp = START_WINDOW;
+  constructor(readonly task: Task) {}
+}
+
+/** A queued or running task: its future, and the sink of its worker call. */
+class Job<T = unknown> extends Future<T> implements CallSink {
+  readonly info: TaskInfo;
+  readonly args: unknown[];
+  readonly pool: PoolExecutor;
+  phase = JOB_QUEUED;
+  worker: PoolWorker | undefined = undefined;
+  callId = 0;
+  /** Options and their state, for the jobs that have any. */
+  extra: JobExtra | undefined = undefined;
+
+  constructor(pool: PoolExecutor, info: TaskInfo, args: unknown[]) {
     super();
     this.pool = pool;
-    this.task = task;
+    this.info = info;
     this.args = args;
+  }
+
+  /** The task being called (CallSink). */
+  get task(): Task {
+    return this.info.task;
   }
 
   override cancel(): boolean {
@@ -193,9 +238,12 @@ class Job<T = unknown> extends Future<T> implements CallSink {
 
   /** A progress report (CallSink). */
   progress(value: unknown): void {
-    this.options?.onProgress?.(value);
+    this.extra?.options?.onProgress?.(value);
   }
 }
+
+// Like `Future`, a job presents `Promise` as its constructor, so `await` and `Promise.all` take it as is.
+Object.defineProperty(Job.prototype, "constructor", { value: Promise, writable: true, configurable: true });
 
 function checkCount(name: string, value: unknown, min: number, allowInfinity = false): number {
   if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${typeof value} ${String(value)}`);
@@ -246,6 +294,8 @@ export class PoolExecutor implements Executor {
     options?: ErrorOptions,
   ) => BrokenExecutorError;
   readonly #queue = new Deque<Job>();
+  readonly #infos = new WeakMap<Task, TaskInfo>();
+  #lastInfo: TaskInfo | undefined;
   readonly #workers: PoolWorker[] = [];
   #queued = 0;
   #running = 0;
@@ -304,30 +354,39 @@ export class PoolExecutor implements Executor {
 
   /** Schedules `task(...args)` and returns a future of its result (Python's `submit`). */
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
-    return this.#enqueue(new Job<R>(this, this.#checkTask(task), args));
+    return this.#enqueue(new Job<R>(this, this.#infoOf(task), args));
   }
 
   /** `submit` with per-call options: cancellation, timeout, transfer, progress. */
   submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options: SubmitOptions = {}): Future<R> {
     if (!Array.isArray(args)) throw new TypeError("args must be an array");
-    const job = new Job<R>(this, this.#checkTask(task), args);
+    const job = new Job<R>(this, this.#infoOf(task), args);
     this.#applyOptions(job, options);
     this.#enqueue(job);
     const signal = options.signal;
     if (signal && !job.done()) {
-      job.onAbort = () => this.#abort(job, signal.reason);
-      signal.addEventListener("abort", job.onAbort, { once: true });
+      const onAbort = () => this.#abort(job, signal.reason);
+      job.extra!.onAbort = onAbort;
+      signal.addEventListener("abort", onAbort, { once: true });
     }
     return job;
   }
 
-  #checkTask(task: Task): Task {
-    if (typeof task !== "object" || task === null || typeof task.url !== "string" || typeof task.name !== "string") {
-      throw new TypeError(
-        `submit() needs a task made with task() or defineTask(), got ${task === null ? "null" : typeof task}`,
-      );
+  /** Checks `task` and returns what the pool knows of it. */
+  #infoOf(task: Task): TaskInfo {
+    if (task === this.#lastInfo?.task) return this.#lastInfo;
+    let info = this.#infos.get(task);
+    if (info === undefined) {
+      if (typeof task !== "object" || task === null || typeof task.url !== "string" || typeof task.name !== "string") {
+        throw new TypeError(
+          `submit() needs a task made with task() or defineTask(), got ${task === null ? "null" : typeof task}`,
+        );
+      }
+      info = new TaskInfo(task);
+      this.#infos.set(task, info);
     }
-    return task;
+    this.#lastInfo = info;
+    return info;
   }
 
   #applyOptions(job: Job, options: SubmitOptions): void {
@@ -345,8 +404,10 @@ export class PoolExecutor implements Executor {
     if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
       throw new TypeError("onProgress must be a function");
     }
-    job.options = options;
-    if (options.transfer) job.callOptions = { transfer: options.transfer };
+    const extra = newExtra();
+    extra.options = options;
+    if (options.transfer) extra.callOptions = { transfer: options.transfer };
+    job.extra = extra;
   }
 
   #enqueue<T>(job: Job<T>): Job<T> {
@@ -355,7 +416,7 @@ export class PoolExecutor implements Executor {
     if (this.#queued >= this.#maxQueue) {
       throw new QueueFullError(`the queue is full (maxQueue ${this.#maxQueue}): wait with waitForCapacity()`);
     }
-    if (job.options?.signal?.aborted) {
+    if (job.extra?.options?.signal?.aborted) {
       job.phase = JOB_RELEASED;
       job.cancel();
       this.#cancelled++;
@@ -391,10 +452,14 @@ export class PoolExecutor implements Executor {
         this.#queue.shift(); // cancelled while queued
         continue;
       }
-      const exclusive = job.options?.abort === "terminate";
+      const options = job.extra?.options;
+      const exclusive = options?.abort === "terminate";
+      let limit = job.info.ramp;
+      if (options?.timeout !== undefined && limit > MIN_WINDOW) limit = MIN_WINDOW;
       let best: PoolWorker | undefined;
       for (const w of this.#workers) {
-        if (w.available <= 0 || (exclusive && w.inFlight > 0)) continue;
+        if (w.retiring || w.exclusive || w.inFlight >= w.window || w.inFlight >= limit) continue;
+        if (exclusive && w.inFlight > 0) continue;
         if (best === undefined || w.inFlight < best.inFlight) best = w;
       }
       if (best === undefined) break;
@@ -446,21 +511,25 @@ export class PoolExecutor implements Executor {
     job.worker = worker;
     if (worker.inFlight++ === 0) {
       worker.busySince = performance.now();
-      worker.lastSettle = worker.busySince;
       if (worker.idleTimer) {
         clearTimeout(worker.idleTimer);
         worker.idleTimer = undefined;
       }
     }
     if (++worker.dispatched >= this.#maxTasksPerWorker) worker.retiring = true;
-    if (job.onDispatch) {
-      job.onDispatch(worker);
+    const extra = job.extra;
+    if (extra === undefined) {
+      job.callId = worker.connection.call(job.task, job.args, job);
       return;
     }
-    job.callId = worker.connection.call(job.task, job.args, job, job.callOptions);
-    const timeout = job.options?.timeout;
+    if (extra.onDispatch) {
+      extra.onDispatch(worker);
+      return;
+    }
+    job.callId = worker.connection.call(job.task, job.args, job, extra.callOptions);
+    const timeout = extra.options?.timeout;
     if (timeout !== undefined) {
-      job.timer = setTimeout(
+      extra.timer = setTimeout(
         () => {
           const reason = new TimeoutError(`task "${job.task.name}" timed out after ${timeout} ms`);
           this.#abort(job, reason);
@@ -479,7 +548,7 @@ export class PoolExecutor implements Executor {
     if (job.phase !== JOB_DISPATCHED) return;
     if (!job.done()) job.setException(reason);
     const worker = job.worker!;
-    if (job.options?.abort === "terminate") {
+    if (job.extra?.options?.abort === "terminate") {
       worker.retiring = true; // an ordered stop: the pool replaces the worker and is not broken
       this.#removeWorker(worker);
       void worker.connection.terminate();
@@ -519,11 +588,9 @@ export class PoolExecutor implements Executor {
       }
     }
     const now = performance.now();
-    const gap = now - worker.lastSettle;
-    worker.lastSettle = now;
-    worker.serviceMs = worker.serviceMs === 0 ? gap : worker.serviceMs * 0.8 + gap * 0.2;
-    if (worker.serviceMs > 1) worker.window = SLOW_WINDOW;
-    else if (worker.window < MAX_WINDOW) worker.window = Math.min(MAX_WINDOW, worker.window * 2);
+    worker.finished(now);
+    const info = job.info;
+    if (info.ramp < MAX_WINDOW) info.ramp *= 2;
     if (worker.exclusive) worker.exclusive = false;
     if (--worker.inFlight === 0) {
       worker.busyTotal += now - worker.busySince;
@@ -538,13 +605,15 @@ export class PoolExecutor implements Executor {
   }
 
   #cleanup(job: Job): void {
-    if (job.timer) {
-      clearTimeout(job.timer);
-      job.timer = undefined;
+    const extra = job.extra;
+    if (extra === undefined) return;
+    if (extra.timer) {
+      clearTimeout(extra.timer);
+      extra.timer = undefined;
     }
-    if (job.onAbort) {
-      job.options?.signal?.removeEventListener("abort", job.onAbort);
-      job.onAbort = undefined;
+    if (extra.onAbort) {
+      extra.options?.signal?.removeEventListener("abort", extra.onAbort);
+      extra.onAbort = undefined;
     }
   }
 
@@ -651,15 +720,16 @@ export class PoolExecutor implements Executor {
     iterable: Iterable<T> | AsyncIterable<T>,
     options: MapOptions = {},
   ): AsyncIterableIterator<R> {
-    this.#checkTask(task);
+    this.#infoOf(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
     return runMap(this, task, iterable, options, this.maxWorkers);
   }
 
   /** @internal Submits a chunk of argument lists for `map`. */
   _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
-    const job = new Job<R[]>(this, task, chunk as unknown[]);
-    job.callOptions = { chunk: true };
+    const job = new Job<R[]>(this, this.#infoOf(task), chunk as unknown[]);
+    job.extra = newExtra();
+    job.extra.callOptions = { chunk: true };
     return this.#enqueue(job);
   }
 
@@ -672,12 +742,13 @@ export class PoolExecutor implements Executor {
     args: A,
     options: { highWaterMark?: number; signal?: AbortSignal } = {},
   ): AsyncGenerator<T, void, undefined> {
-    this.#checkTask(task);
-    const job = new Job<PoolWorker>(this, task, args);
+    const job = new Job<PoolWorker>(this, this.#infoOf(task), args);
+    const extra = newExtra();
+    job.extra = extra;
     const slot = new Promise<PoolWorker>((resolve) => {
-      job.onDispatch = resolve;
+      extra.onDispatch = resolve;
     });
-    if (options.signal) job.options = { signal: options.signal };
+    if (options.signal) extra.options = { signal: options.signal };
     this.#enqueue(job);
     const worker = await Promise.race([slot, job.asPromise() as Promise<never>]);
     try {

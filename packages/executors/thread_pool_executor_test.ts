@@ -22,6 +22,7 @@ const fail = task<typeof T.fail>(tasks, "fail");
 const hold = task<typeof T.holdUntilReleased>(tasks, "holdUntilReleased");
 const untilCancelled = task<typeof T.untilCancelled>(tasks, "untilCancelled");
 const stuck = task<typeof T.stuck>(tasks, "stuck");
+const spin = task<typeof T.spin>(tasks, "spin");
 
 const pools: ThreadPoolExecutor[] = [];
 function pool(options: ThreadPoolExecutorOptions = {}): ThreadPoolExecutor {
@@ -459,6 +460,21 @@ describe("ThreadPoolExecutor", () => {
       gc();
       const growth = process.memoryUsage().heapUsed - before;
       expect(growth).toBeLessThan(8 * 1024 * 1024);
+    });
+
+    it("hands tiny tasks to a worker many at a time, and long ones at most two at a time", async () => {
+      const executor = pool({ maxWorkers: 1 });
+      const peak = (futures: Future<unknown>[]) => {
+        let most = 0;
+        for (const f of futures) f.addDoneCallback(() => (most = Math.max(most, executor.stats().running)));
+        return Promise.all(futures).then(() => most);
+      };
+      // tiny: the window grows past a few tasks per message
+      expect(await peak(Array.from({ length: 5000 }, (_, i) => executor.submit(square, i)))).toBeGreaterThanOrEqual(8);
+      // long (3 ms each, over the 2 ms a worker holds ahead): the rest wait in the pool's queue
+      const long = Array.from({ length: 6 }, () => executor.submit(spin, 3));
+      expect(await peak(long)).toBeLessThanOrEqual(2);
+      expect(await Promise.all(long)).toEqual([3, 3, 3, 3, 3, 3]);
     });
 
     it("reports statistics", async () => {

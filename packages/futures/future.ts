@@ -52,14 +52,16 @@ type StoredCallback = (future: never) => void;
 type Resolve = (value: unknown) => void;
 type Reject = (reason: unknown) => void;
 
-// A shared promise executor, so that `asPromise()` allocates no closure: it hands the resolving
-// functions over through these two variables, read right after `new Promise` returns.
+// A shared promise executor, so that constructing a future allocates no closure: it hands the resolving
+// functions over through these two variables, read right after `super()` returns.
 let capturedResolve: Resolve | undefined;
 let capturedReject: Reject | undefined;
 function capture(resolve: Resolve, reject: Reject): void {
   capturedResolve = resolve;
   capturedReject = reject;
 }
+
+function ignore(): void {}
 
 function reportToConsole(error: unknown, future: Future<unknown>): void {
   console.error(`exception calling callback for ${future}`, error);
@@ -82,8 +84,11 @@ function typeName(value: unknown): string {
  * A future is also awaitable: `await future` gives its result or throws its exception
  * (`CancelledError` when cancelled).
  *
- * A future is cheap: no promise, closure or timer exists until someone waits for it, and a future
- * whose exception is never read never causes an unhandled rejection.
+ * A future is a native `Promise` settled with the future, so `await future`, `Promise.all(futures)`
+ * and `future.then(…)` cost what they cost on any promise: the engine takes a future as it is, with
+ * no wrapper promise and no extra turn. A future whose exception is never read never causes an
+ * unhandled rejection, as in Python. Promises derived from it (`then`, `catch`, `finally`) are plain
+ * promises.
  *
  * Beware that a future is a thenable: JavaScript unwraps it wherever it can (`yield future` in an
  * async generator, `return future` from an async function, resolving a promise with it). Wrap it in
@@ -100,7 +105,7 @@ function typeName(value: unknown): string {
  * console.assert((await future) === 42 && future.state === "FINISHED");
  * ```
  */
-export class Future<T = unknown> implements PromiseLike<T> {
+export class Future<T = unknown> extends Promise<T> {
   /**
    * Reports an exception thrown by a done callback; the other callbacks still run. The default
    * writes `exception calling callback for <Future …>` and the error to `console.error`, as Python
@@ -125,9 +130,41 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #state = PENDING;
   #value: unknown = undefined;
   #callbacks: StoredCallback | StoredCallback[] | undefined = undefined;
-  #promise: Promise<T> | undefined = undefined;
-  #resolve: Resolve | undefined = undefined;
-  #reject: Reject | undefined = undefined;
+  #resolve: Resolve | undefined;
+  #reject: Reject | undefined;
+
+  /**
+   * A pending future. Its producer settles it with {@linkcode Future.prototype.setResult},
+   * {@linkcode Future.prototype.setException} or {@linkcode Future.prototype.cancel}.
+   *
+   * @example Usage
+   * ```ts
+   * import { Future } from "@cc/futures";
+   * const future = new Future<number>();
+   * console.assert(future.state === "PENDING" && future instanceof Promise);
+   * ```
+   */
+  constructor() {
+    super(capture as (resolve: (value: T) => void, reject: Reject) => void);
+    this.#resolve = capturedResolve;
+    this.#reject = capturedReject;
+    capturedResolve = capturedReject = undefined;
+  }
+
+  /**
+   * Promises derived from a future (`then`, `catch`, `finally`) are plain promises.
+   *
+   * @example Usage
+   * ```ts
+   * import { Future } from "@cc/futures";
+   * const future = new Future<number>();
+   * const derived = future.then((x) => x * 2);
+   * console.assert(!(derived instanceof Future) && derived instanceof Promise);
+   * ```
+   */
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
 
   /**
    * Wraps a promise (or any thenable) in a `RUNNING` future that finishes when it settles. A promise
@@ -503,33 +540,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /**
-   * Lets `await future` give the result (or throw). Works like `future.asPromise().then(…)`.
-   *
-   * @typeParam R1 The type `onfulfilled` returns.
-   * @typeParam R2 The type `onrejected` returns.
-   * @param onfulfilled Called with the result.
-   * @param onrejected Called with the exception, or a `CancelledError`.
-   * @returns A promise of what the called handler returns.
-   *
-   * @example Usage
-   * ```ts
-   * import { Future } from "@cc/futures";
-   * const future = new Future<number>();
-   * setTimeout(() => future.setResult(6), 1);
-   * console.assert((await future) === 6);
-   * ```
-   */
-  // biome-ignore lint/suspicious/noThenProperty: a Future is meant to be awaitable (see the class docs on the thenable trap)
-  then<R1 = T, R2 = never>(
-    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    return this.asPromise().then(onfulfilled, onrejected);
-  }
-
-  /**
-   * A promise settled like the future: it resolves with the result, or rejects with the exception
-   * or `CancelledError`. Each call returns the same promise.
+   * The future as a promise: it resolves with the result, or rejects with the exception or
+   * `CancelledError`. A future is a promise already, so this returns the future itself; it only
+   * changes the static type (handy where an API expects `Promise<T>`).
    *
    * @returns The promise.
    *
@@ -543,26 +556,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * ```
    */
   asPromise(): Promise<T> {
-    let promise = this.#promise;
-    if (promise !== undefined) return promise;
-    switch (this.#state) {
-      case SUCCEEDED:
-        promise = Promise.resolve(this.#value as T);
-        break;
-      case FAILED:
-        promise = Promise.reject(this.#value);
-        break;
-      case CANCELLED:
-        promise = Promise.reject(new CancelledError());
-        break;
-      default:
-        promise = new Promise<T>(capture as (resolve: (value: T) => void, reject: Reject) => void);
-        this.#resolve = capturedResolve;
-        this.#reject = capturedReject;
-        capturedResolve = capturedReject = undefined;
-    }
-    this.#promise = promise;
-    return promise;
+    return this;
   }
 
   /**
@@ -578,7 +572,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * console.assert(String(future) === "<Future state=finished raised RangeError>");
    * ```
    */
-  toString(): string {
+  override toString(): string {
     const state = this.#state;
     if (state === SUCCEEDED) return `<Future state=finished returned ${typeName(this.#value)}>`;
     if (state === FAILED) return `<Future state=finished raised ${typeName(this.#value)}>`;
@@ -593,12 +587,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #settle(state: number, value: unknown): void {
     this.#state = state;
     this.#value = value;
-    const resolve = this.#resolve;
-    if (resolve !== undefined) {
-      const reject = this.#reject!;
-      this.#resolve = this.#reject = undefined;
-      if (state === SUCCEEDED) resolve(value);
-      else reject(state === FAILED ? value : new CancelledError());
+    const resolve = this.#resolve!;
+    const reject = this.#reject!;
+    this.#resolve = this.#reject = undefined;
+    if (state === SUCCEEDED) resolve(value);
+    else {
+      // a future's exception that nobody reads is not an unhandled rejection (Python's semantics)
+      this.then(undefined, ignore);
+      reject(state === FAILED ? value : new CancelledError());
     }
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return;
@@ -659,6 +655,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     });
   }
 }
+
+// The engine takes a promise whose `constructor` is `Promise` as it is: `await future` and
+// `Promise.all(futures)` then wait on the future itself, with no wrapper promise, no extra job and no
+// extra turn. `instanceof Future` is unaffected. A subclass may do the same for its own prototype.
+Object.defineProperty(Future.prototype, "constructor", { value: Promise, writable: true, configurable: true });
 
 function settleResult<T>(future: Future<T>, resolve: (value: unknown) => void, reject: (reason: unknown) => void) {
   try {

@@ -403,6 +403,55 @@ describe("Future as a thenable and promise", () => {
     await expect(Promise.all([successfulFuture(1), successfulFuture(2)])).resolves.toEqual([1, 2]);
   });
 
+  it("is a promise the engine takes as it is: Promise.resolve(future) is the future, derived promises are plain", async () => {
+    const future = new Future<number>();
+    expect(future).toBeInstanceOf(Promise);
+    expect(future).toBeInstanceOf(Future);
+    expect(Promise.resolve(future)).toBe(future);
+    const derived = future.then((x) => x * 2);
+    expect(derived).toBeInstanceOf(Promise);
+    expect(derived).not.toBeInstanceOf(Future);
+    const caught = future.catch(() => 0);
+    expect(caught).not.toBeInstanceOf(Future);
+    future.setResult(21);
+    await expect(derived).resolves.toBe(42);
+    await expect(caught).resolves.toBe(21);
+  });
+
+  it("await takes the future in the same turn as a promise: no extra hop", async () => {
+    // A settled future and a settled promise awaited side by side resume in the order awaited.
+    const order: string[] = [];
+    const future = new Future<string>();
+    future.setResult("future");
+    const promise = Promise.resolve("promise");
+    await Promise.all([(async () => order.push(await future))(), (async () => order.push(await promise))()]);
+    expect(order).toEqual(["future", "promise"]);
+  });
+
+  it("a subclass's derived promises are plain promises too", async () => {
+    class Sub<T> extends Future<T> {}
+    const sub = new Sub<number>();
+    const derived = sub.then((x) => x + 1);
+    expect(derived).not.toBeInstanceOf(Sub);
+    sub.setResult(1);
+    await expect(derived).resolves.toBe(2);
+    await expect(sub).resolves.toBe(1);
+  });
+
+  it("a cancelled future rejects every await with CancelledError, without an unhandled rejection", async () => {
+    const unhandled = vi.fn();
+    process.on("unhandledRejection", unhandled);
+    try {
+      const future = new Future<number>();
+      future.cancel();
+      await expect(future).rejects.toBeInstanceOf(CancelledError);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off("unhandledRejection", unhandled);
+    }
+  });
+
   it("a failed future whose exception nobody reads causes no unhandled rejection", async () => {
     const unhandled = vi.fn();
     process.on("unhandledRejection", unhandled);

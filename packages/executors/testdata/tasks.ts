@@ -115,3 +115,12 @@ export async function sumOfSquaresNested(n: number): Promise<number> {
   for (const f of futures) sum += await f;
   return sum;
 }
+
+/** Keeps the thread busy for `ms` milliseconds, then returns `ms`. */
+export function spin(ms: number): number {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy
+  }
+  return ms;
+}
