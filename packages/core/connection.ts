@@ -110,6 +110,9 @@ export class WorkerConnection {
 
   readonly #sinks = new Map<number, CallSink>();
   readonly #sentDefs = new Set<number>();
+  /** The task of the previous call and its key (its definition was sent or is in the batch). */
+  #lastTask: Task | undefined;
+  #lastKey = 0;
   #nextId = 0;
   #batch: unknown[] = [];
   #batchSinks: CallSink[] = [];
@@ -162,10 +165,15 @@ export class WorkerConnection {
       sink.reject(this.#exitError(this.#exitInfo));
       return id;
     }
-    const key = keyOf(task);
-    if (!this.#sentDefs.has(key)) {
-      this.#sentDefs.add(key);
-      (this.#batchDefs ??= []).push([key, task.url, task.name]);
+    let key = this.#lastKey;
+    if (task !== this.#lastTask) {
+      key = keyOf(task);
+      if (!this.#sentDefs.has(key)) {
+        this.#sentDefs.add(key);
+        (this.#batchDefs ??= []).push([key, task.url, task.name]);
+      }
+      this.#lastTask = task;
+      this.#lastKey = key;
     }
     const flags =
       options === undefined
@@ -227,7 +235,7 @@ export class WorkerConnection {
     }
     if (good.length === tasks.length) {
       // not a clone failure: the worker is gone or the channel is closed; its definitions never arrived
-      if (defs) for (const [key] of defs) this.#sentDefs.delete(key);
+      this.#forgetDefs(defs);
       for (let i = 0; i < sinks.length; i++) {
         this.#settle(tasks[i * RUN_STRIDE] as number);
         sinks[i]!.reject(error);
@@ -241,7 +249,7 @@ export class WorkerConnection {
         transfer,
       );
     } catch (again) {
-      if (defs) for (const [key] of defs) this.#sentDefs.delete(key);
+      this.#forgetDefs(defs);
       for (let i = 0; i < good.length; i += RUN_STRIDE) {
         const id = good[i] as number;
         const sink = this.#sinks.get(id);
@@ -249,6 +257,13 @@ export class WorkerConnection {
         sink?.reject(again);
       }
     }
+  }
+
+  /** Definitions that never reached the worker: send them again with the next call that needs them. */
+  #forgetDefs(defs: TaskDef[] | undefined): void {
+    if (!defs) return;
+    for (const [key] of defs) this.#sentDefs.delete(key);
+    this.#lastTask = undefined;
   }
 
   /** Asks the running call `id` to stop: its task's `signal` aborts with `reason`. */
