@@ -2,7 +2,7 @@
 // columns rather than one array per call: the ids (a first id when they are consecutive), the task keys
 // and flags (one value when all calls share it), the argument counts, and one array per argument
 // position. A batch of 64 one-argument calls is then 1 array of arguments instead of 128 nested arrays.
-import { RUN_STRIDE, type RunMessage, type TaskDef } from "./protocol.ts";
+import { RUN_COLS, RUN_STRIDE, type RunMessage, type TaskDef } from "./protocol.ts";
 
 /** Packs calls laid flat as `[id, key, args, flags, …]` into a `run` message. */
 export function packRun(flat: unknown[], defs: TaskDef[] | undefined): RunMessage {
@@ -15,8 +15,8 @@ export function packRun(flat: unknown[], defs: TaskDef[] | undefined): RunMessag
   let keys: number | number[] = firstKey;
   let flags: number | number[] = firstFlags;
   let arity: number | number[] = firstArity;
-  const cols: unknown[][] = [];
-  for (let j = 0; j < firstArity; j++) cols.push(new Array(n));
+  const message: unknown[] = [defs, n, 0, 0, 0, 0];
+  for (let j = 0; j < firstArity; j++) message.push(new Array(n));
   for (let i = 0, at = 0; i < n; i++, at += RUN_STRIDE) {
     const id = flat[at] as number;
     const key = flat[at + 1] as number;
@@ -31,15 +31,19 @@ export function packRun(flat: unknown[], defs: TaskDef[] | undefined): RunMessag
     if (typeof arity === "number" && args.length !== firstArity) arity = spread(firstArity, i, () => firstArity);
     if (typeof arity !== "number") arity[i] = args.length;
     for (let j = 0; j < args.length; j++) {
-      let col = cols[j];
+      let col = message[RUN_COLS + j] as unknown[] | undefined;
       if (col === undefined) {
         col = new Array(n);
-        cols[j] = col;
+        message[RUN_COLS + j] = col; // columns appear in order: no holes
       }
       col[i] = args[j];
     }
   }
-  return { k: "run", defs, n, ids, keys, flags, arity, cols };
+  message[2] = ids;
+  message[3] = keys;
+  message[4] = flags;
+  message[5] = arity;
+  return message as RunMessage;
 }
 
 function spread(_first: number, count: number, at: (k: number) => number): number[] {
@@ -53,12 +57,15 @@ export function unpackRun(
   message: RunMessage,
   visit: (id: number, key: number, args: unknown[], flags: number) => void,
 ): void {
-  const { ids, keys, flags, arity, cols } = message;
-  const n = message.n;
+  const n = message[1];
+  const ids = message[2];
+  const keys = message[3];
+  const flags = message[4];
+  const arity = message[5];
   for (let i = 0; i < n; i++) {
     const count = typeof arity === "number" ? arity : (arity[i] as number);
     const args = new Array(count);
-    for (let j = 0; j < count; j++) args[j] = (cols[j] as unknown[])[i];
+    for (let j = 0; j < count; j++) args[j] = (message[RUN_COLS + j] as unknown[])[i];
     visit(
       typeof ids === "number" ? ids + i : (ids[i] as number),
       typeof keys === "number" ? keys : (keys[i] as number),

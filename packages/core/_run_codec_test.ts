@@ -11,16 +11,17 @@ describe("run codec", () => {
   it("sends a uniform batch in columns: one id, one key, one arity, one array per argument", () => {
     const flat = [7, 1, [10], 0, 8, 1, [11], 0, 9, 1, [12], 0];
     const message = packRun(flat, undefined);
-    expect(message).toMatchObject({ n: 3, ids: 7, keys: 1, flags: 0, arity: 1, cols: [[10, 11, 12]] });
+    expect(message).toEqual([undefined, 3, 7, 1, 0, 1, [10, 11, 12]]);
     expect(roundTrip(flat)).toEqual(flat);
   });
 
   it("keeps per-call ids, keys, flags and argument counts when they differ", () => {
     const flat = [3, 1, [1, "a"], 0, 5, 2, [], 4, 6, 1, [{ x: 1 }, undefined, null], 1];
     expect(roundTrip(flat)).toEqual(flat);
-    const message = packRun(flat, undefined);
-    expect(message.ids).toEqual([3, 5, 6]);
-    expect(message.keys).toEqual([1, 2, 1]);
-    expect(message.arity).toEqual([2, 0, 3]);
+    const [, n, ids, keys, , arity] = packRun(flat, undefined);
+    expect(n).toBe(3);
+    expect(ids).toEqual([3, 5, 6]);
+    expect(keys).toEqual([1, 2, 1]);
+    expect(arity).toEqual([2, 0, 3]);
   });
 });

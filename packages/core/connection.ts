@@ -64,6 +64,10 @@ export interface RunOptions extends CallOptions {
   onProgress?: (value: unknown) => void;
 }
 
+// A settled promise to schedule microtasks on: cheaper than Node's queueMicrotask, which makes an
+// AsyncResource per call.
+const RESOLVED = Promise.resolve();
+
 const taskKeys = new WeakMap<Task, number>();
 let nextTaskKey = 0;
 
@@ -118,7 +122,7 @@ export class WorkerConnection {
   #batchSinks: CallSink[] = [];
   #batchDefs: TaskDef[] | undefined;
   #batchTransfer: TransferListItem[] | undefined;
-  #flushQueued = false;
+  #flushQueued: boolean;
   #fatal: unknown;
   #exitInfo: ExitInfo | undefined;
   #exited: Promise<ExitInfo>;
@@ -126,8 +130,15 @@ export class WorkerConnection {
   #closing = false;
   #idleWaiters: (() => void)[] = [];
 
-  constructor(transport: Transport) {
+  /**
+   * @param transport The worker's transport.
+   * @param options `manualFlush`: the owner sends the calls it made with {@linkcode flush} (the pool
+   *   does so at the end of each dispatch round); by default they leave at the end of the tick.
+   */
+  constructor(transport: Transport, options: { manualFlush?: boolean } = {}) {
     this.transport = transport;
+    this.#manualFlush = options.manualFlush === true;
+    this.#flushQueued = this.#manualFlush; // never scheduled: the owner flushes
     transport.unref();
     transport.onMessage = (message) => this.#onMessage(message);
     this.#exited = new Promise((resolve) => {
@@ -189,14 +200,17 @@ export class WorkerConnection {
     }
     if (!this.#flushQueued) {
       this.#flushQueued = true;
-      queueMicrotask(() => this.flush());
+      RESOLVED.then(this.#flushLater);
     }
     return id;
   }
 
+  readonly #flushLater = (): void => this.flush();
+  readonly #manualFlush: boolean;
+
   /** Sends the calls made so far now, instead of at the end of the tick. */
   flush(): void {
-    this.#flushQueued = false;
+    this.#flushQueued = this.#manualFlush;
     const tasks = this.#batch;
     if (tasks.length === 0) return;
     const sinks = this.#batchSinks;
@@ -244,10 +258,7 @@ export class WorkerConnection {
     }
     if (good.length === 0 && !defs) return;
     try {
-      this.transport.post(
-        good.length > 0 ? packRun(good, defs) : { k: "run", defs, n: 0, ids: 0, keys: 0, flags: 0, arity: 0, cols: [] },
-        transfer,
-      );
+      this.transport.post(good.length > 0 ? packRun(good, defs) : [defs, 0, 0, 0, 0, 0], transfer);
     } catch (again) {
       this.#forgetDefs(defs);
       for (let i = 0; i < good.length; i += RUN_STRIDE) {
@@ -433,8 +444,8 @@ export class WorkerConnection {
   }
 
   #onMessage(message: WorkerMessage): void {
-    if (message.k === "r") {
-      const r = message.r;
+    if (Array.isArray(message)) {
+      const r = message;
       for (let i = 0; i < r.length; i += 3) {
         const id = r[i] as number;
         const status = r[i + 1] as number;

@@ -3,7 +3,7 @@
  * (both carry structured-clone data). Transports and the pool engine use it; task authors never see it.
  *
  * Host → worker: `run` (a batch of calls, with the task definitions they need), `cancel`, `pull`
- * (stream credit) and `shutdown`. Worker → host: `ready`, `r` (a batch of replies as flat
+ * (stream credit) and `shutdown`. Worker → host: `ready`, a batch of replies (flat
  * `[id, status, value]` triples: result, error, progress, stream item, stream end) and `fatal`
  * (an uncaught error that ends the worker).
  *
@@ -27,30 +27,39 @@ export const FLAG_INIT = 2;
 export const FLAG_CHUNK = 4;
 
 /**
- * A batch of calls, sent in columns (see `_run_codec.ts`): call `i` has id `ids + i` (or `ids[i]`),
- * task `keys` (or `keys[i]`), `flags` (or `flags[i]`), and arguments `cols[j][i]` for `j < arity`
- * (or `arity[i]`). `n` is the number of calls.
+ * A batch of calls, sent in columns (see `_run_codec.ts`) as one flat array — structured clone writes a
+ * dense array faster than an object with named fields: `[defs, n, ids, keys, flags, arity, ...cols]`.
+ * Call `i` has id `ids + i` (or `ids[i]`), task `keys` (or `keys[i]`), `flags` (or `flags[i]`), and
+ * arguments `cols[j][i]` for `j < arity` (or `arity[i]`). `n` is the number of calls.
  */
-export interface RunMessage {
-  k: "run";
-  defs: TaskDef[] | undefined;
-  n: number;
-  ids: number | number[];
-  keys: number | number[];
-  flags: number | number[];
-  arity: number | number[];
-  cols: unknown[][];
-}
+export type RunMessage = [
+  defs: TaskDef[] | undefined,
+  n: number,
+  ids: number | number[],
+  keys: number | number[],
+  flags: number | number[],
+  arity: number | number[],
+  ...cols: unknown[][],
+];
 
-/** Messages a host sends to a worker. */
+/** Index of the first argument column in a {@linkcode RunMessage}. */
+export const RUN_COLS = 6;
+
+/** Messages a host sends to a worker: a run batch (an array), or a control message. */
 export type HostMessage =
   | RunMessage
   | { k: "cancel"; id: number; reason: unknown }
   | { k: "pull"; id: number; n: number }
   | { k: "shutdown" };
 
-/** Messages a worker sends to its host. */
-export type WorkerMessage = { k: "ready" } | { k: "r"; r: unknown[] } | { k: "fatal"; error: unknown } | { k: "bye" };
+/**
+ * Replies of a worker, as one flat array of `[id, status, value]` triples (results, errors, progress,
+ * stream items and ends, printed output).
+ */
+export type ReplyBatch = unknown[];
+
+/** Messages a worker sends to its host: a reply batch (an array), or a control message. */
+export type WorkerMessage = ReplyBatch | { k: "ready" } | { k: "fatal"; error: unknown } | { k: "bye" };
 
 /** Reply status: the call returned a value. */
 export const STATUS_OK = 0;

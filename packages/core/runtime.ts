@@ -123,6 +123,8 @@ class Runtime {
   #out: unknown[] = [];
   #transfers: TransferListItem[] | undefined;
   #flushQueued = false;
+  /** True while a host message is handled: `handle` sends the replies when it returns. */
+  #handling = false;
   #starting = 0;
   #gate: Promise<unknown> | undefined;
   #gateId = -1;
@@ -136,12 +138,28 @@ class Runtime {
     _installContextStorage(this.#storage);
   }
 
+  /**
+   * Handles one message from the host, then sends the replies it produced (the calls that finished
+   * synchronously) in one message, without waiting for a microtask.
+   */
+  handle(message: HostMessage): void {
+    this.#handling = true;
+    try {
+      this.onMessage(message);
+    } finally {
+      this.#handling = false;
+    }
+    this.flush();
+  }
+
   onMessage(message: HostMessage): void {
+    if (Array.isArray(message)) {
+      const defs = message[0];
+      if (defs) for (const [key, url, name] of defs) this.#define(key, url, name);
+      unpackRun(message, this.#startCall);
+      return;
+    }
     switch (message.k) {
-      case "run":
-        if (message.defs) for (const [key, url, name] of message.defs) this.#define(key, url, name);
-        unpackRun(message, this.#startCall);
-        break;
       case "cancel": {
         this.#credits.delete(message.id);
         const call = this.#running.get(message.id);
@@ -467,11 +485,13 @@ class Runtime {
       this.#gate = undefined;
       this.#openGate?.();
     }
-    if (!this.#flushQueued) {
+    if (!this.#flushQueued && !this.#handling) {
       this.#flushQueued = true;
-      queueMicrotask(() => this.flush());
+      queueMicrotask(this.#flushLater);
     }
   }
+
+  readonly #flushLater = (): void => this.flush();
 
   flush(): void {
     this.#flushQueued = false;
@@ -481,7 +501,7 @@ class Runtime {
     this.#out = [];
     this.#transfers = undefined;
     try {
-      this.#port.post({ k: "r", r: out }, transfers);
+      this.#port.post(out, transfers);
     } catch {
       this.#postOneByOne(out, transfers);
     }
@@ -494,14 +514,14 @@ class Runtime {
       const value = out[i + 2];
       const mine = transfers?.filter((t) => containsTransferable(value, t));
       try {
-        this.#port.post({ k: "r", r: [id, status, value] }, mine);
+        this.#port.post([id, status, value], mine);
       } catch (error) {
         const base = status === STATUS_ERROR ? "error" : status === STATUS_PROGRESS ? "progress" : "result";
         const found = findUncloneable(value, base);
         const reason = found
           ? new CloneError(found.path, found.what)
           : new CloneError(base, error instanceof Error ? error.message : String(error));
-        this.#port.post({ k: "r", r: [id, STATUS_ERROR, encodeError(reason)] });
+        this.#port.post([id, STATUS_ERROR, encodeError(reason)]);
       }
     }
   }
@@ -595,19 +615,17 @@ export function serveTasks(port: RuntimePort): void {
     // Low-latency mode: a core stays busy for `spinMs` after each message, so the next call is picked
     // up at once instead of waking a sleeping thread.
     port.listen((message) => {
-      runtime.onMessage(message);
-      runtime.flush();
+      runtime.handle(message);
       let until = performance.now() + spinMs;
       while (performance.now() < until) {
         const next = poll();
         if (next === undefined) continue;
-        runtime.onMessage(next);
-        runtime.flush();
+        runtime.handle(next);
         until = performance.now() + spinMs;
       }
     });
   } else {
-    port.listen((message) => runtime.onMessage(message));
+    port.listen((message) => runtime.handle(message));
   }
   port.post({ k: "ready" });
 }

@@ -266,6 +266,9 @@ function checkMs(name: string, value: unknown): number {
   return value;
 }
 
+// A settled promise to schedule the pump on: cheaper than Node's queueMicrotask (an AsyncResource each).
+const RESOLVED = Promise.resolve();
+
 // setTimeout fires at once for delays above 2^31-1 ms: cap them (a timer that long never fires in practice).
 const MAX_DELAY = 2 ** 31 - 1;
 
@@ -430,7 +433,7 @@ export class PoolExecutor implements Executor {
     this.#queued++;
     if (!this.#pumpQueued) {
       this.#pumpQueued = true;
-      queueMicrotask(() => this.#pump());
+      RESOLVED.then(this.#pumpLater);
     }
     return job;
   }
@@ -440,6 +443,8 @@ export class PoolExecutor implements Executor {
     if (this.#queued < this.#maxQueue || this.#shutdown || this.#broken) return Promise.resolve();
     return new Promise((resolve) => this.#capacityWaiters.push(resolve));
   }
+
+  readonly #pumpLater = (): void => this.#pump();
 
   #pump(): void {
     this.#pumpQueued = false;
@@ -489,6 +494,7 @@ export class PoolExecutor implements Executor {
         env: this.#options.env,
         spinMs: this.#options.spinMs,
       }),
+      { manualFlush: true }, // calls are only made in #pump, which flushes them
     );
     const worker = new PoolWorker(connection);
     connection.onExit = (info) => this.#onWorkerExit(worker, info);
@@ -610,7 +616,7 @@ export class PoolExecutor implements Executor {
     }
     if (this.#queue.length > 0 && !this.#pumpQueued) {
       this.#pumpQueued = true;
-      queueMicrotask(() => this.#pump());
+      RESOLVED.then(this.#pumpLater);
     }
     this.#checkDrained();
     return error;
@@ -653,7 +659,7 @@ export class PoolExecutor implements Executor {
     void worker.connection.close();
     if (this.#queue.length > 0 && !this.#pumpQueued) {
       this.#pumpQueued = true;
-      queueMicrotask(() => this.#pump());
+      RESOLVED.then(this.#pumpLater);
     }
   }
 
@@ -684,7 +690,7 @@ export class PoolExecutor implements Executor {
       );
     } else if (this.#queue.length > 0 && !this.#pumpQueued) {
       this.#pumpQueued = true;
-      queueMicrotask(() => this.#pump());
+      RESOLVED.then(this.#pumpLater);
     }
   }
 
