@@ -244,7 +244,7 @@ if (want("A") || want("H")) {
 }
 
 if (want("C")) {
-  const names = pick(["cc", ...PEERS, ...RAW]);
+  const names = pick(["cc", "cc-spin", ...PEERS, ...RAW]);
   console.error("C: sequential round trips …");
   const by = await measure(
     names.map((n) => [n, "latency", n, n === "threads" ? CFG.threadsC : CFG.C]),
@@ -270,6 +270,10 @@ if (want("C")) {
   );
   if (by.cc && naive)
     goal("C. round trip: cc ÷ raw postMessage (raw-naive)", by.cc.median / naive, "≤ 1", by.cc.median <= naive);
+  if (by["cc-spin"]) {
+    const spin = by["cc-spin"].median;
+    goal("C. low-latency mode (cc-spin, spinMs 1): µs per trip", spin, "< 10", spin < 10);
+  }
 }
 
 if (want("D")) {

@@ -277,6 +277,18 @@ export class WorkerConnection {
     this.#lastTask = undefined;
   }
 
+  /**
+   * Low-latency mode: handles the worker's next message if it has arrived. Returns false when there
+   * was none (or the transport cannot be polled). The pool polls this way for up to `spinMs` after
+   * sending, so a reply is taken at once instead of after the host thread wakes up.
+   */
+  pollReplies(): boolean {
+    const message = this.transport.poll?.();
+    if (message === undefined) return false;
+    this.#onMessage(message);
+    return true;
+  }
+
   /** Asks the running call `id` to stop: its task's `signal` aborts with `reason`. */
   cancel(id: number, reason?: unknown): void {
     if (!this.#sinks.has(id) || this.#exitInfo) return;

@@ -1,15 +1,18 @@
 // Entry point of a cc worker thread: serves task calls on the parent port.
-import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostMessage } from "./protocol.ts";
 import { serveTasks } from "./runtime.ts";
 
 const port = parentPort;
 if (!port) throw new Error("@cc/core thread_entry must run in a worker thread");
+const data = workerData as { spinMs?: number; replyPort?: MessagePort } | null;
+// low-latency mode: replies go on their own port, which the host can poll
+const out = data?.replyPort ?? port;
 serveTasks({
-  post: (message, transfer) => port.postMessage(message, transfer),
+  post: (message, transfer) => out.postMessage(message, transfer),
   listen: (handler) => port.on("message", handler),
   exit: (code) => process.exit(code),
   poll: () => receiveMessageOnPort(port)?.message as HostMessage | undefined,
-  spinMs: (workerData as { spinMs?: number } | null)?.spinMs ?? 0,
+  spinMs: data?.spinMs ?? 0,
   routeOutput: true,
 });

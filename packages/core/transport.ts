@@ -10,7 +10,13 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import type { TransferListItem } from "node:worker_threads";
-import { type ResourceLimits, Worker } from "node:worker_threads";
+import {
+  MessageChannel,
+  type MessagePort,
+  type ResourceLimits,
+  receiveMessageOnPort,
+  Worker,
+} from "node:worker_threads";
 import { findTsx, tsxSearchPath } from "./_typescript.ts";
 import type { HostMessage, WorkerMessage } from "./protocol.ts";
 
@@ -41,7 +47,8 @@ export interface SpawnOptions {
   execArgv?: string[];
   /**
    * Low-latency mode (threads only): after each message the worker polls for the next one for this
-   * many milliseconds instead of sleeping, trading a busy core for round trips of a few microseconds.
+   * many milliseconds instead of sleeping, and replies on a port the host can poll
+   * ({@linkcode Transport.poll}), trading busy cores for round trips of a few microseconds.
    * Default: 0 (off).
    */
   spinMs?: number;
@@ -69,6 +76,10 @@ export interface Transport {
   terminate(): Promise<void>;
   /** True once the worker has ended. */
   readonly exited: boolean;
+  /** Low-latency mode only: takes the worker's next message if one has arrived, without waiting. */
+  poll?(): WorkerMessage | undefined;
+  /** Low-latency mode only: how long a host may poll for a reply, in milliseconds (0: off). */
+  readonly spinMs: number;
 }
 
 const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
@@ -82,17 +93,28 @@ function tsxOrThrow(): { api: string; loader: string } {
 class ThreadTransport implements Transport {
   readonly kind = "thread";
   readonly id: number;
+  readonly spinMs: number;
   onMessage: ((message: WorkerMessage) => void) | undefined;
   onExit: ((info: ExitInfo) => void) | undefined;
   exited = false;
   readonly #worker: Worker;
+  /** Low-latency mode: the port the worker replies on, which the host can poll. */
+  readonly #replies: MessagePort | undefined;
   #error: unknown;
   #exitPromise: Promise<void>;
 
   constructor(options: SpawnOptions) {
     const entry = new URL(`./thread_entry${EXT}`, import.meta.url);
+    this.spinMs = options.spinMs ?? 0;
+    let replyPort: MessagePort | undefined;
+    if (this.spinMs > 0) {
+      const channel = new MessageChannel();
+      this.#replies = channel.port1;
+      replyPort = channel.port2;
+    }
     const workerOptions = {
-      workerData: { spinMs: options.spinMs ?? 0 },
+      workerData: { spinMs: this.spinMs, replyPort },
+      transferList: replyPort ? [replyPort] : undefined,
       resourceLimits: options.resourceLimits,
       execArgv: options.execArgv,
       stdout: false,
@@ -108,12 +130,21 @@ class ThreadTransport implements Transport {
     }
     this.id = this.#worker.threadId;
     this.#worker.on("message", (message: WorkerMessage) => this.onMessage?.(message));
+    this.#replies?.on("message", (message: WorkerMessage) => this.onMessage?.(message));
     this.#worker.on("error", (error) => {
       this.#error = error;
     });
     this.#exitPromise = new Promise((resolve) => {
       this.#worker.once("exit", (code) => {
         this.exited = true;
+        const replies = this.#replies;
+        if (replies) {
+          // what the worker sent last on its own port may not have been delivered yet: deliver it first
+          for (let m = receiveMessageOnPort(replies); m; m = receiveMessageOnPort(replies)) {
+            this.onMessage?.(m.message as WorkerMessage);
+          }
+          replies.close();
+        }
         const error = this.#error as { code?: string } | undefined;
         const outOfMemory = error?.code === "ERR_WORKER_OUT_OF_MEMORY";
         this.onExit?.({ code, signal: null, error: this.#error, outOfMemory });
@@ -130,19 +161,26 @@ class ThreadTransport implements Transport {
   }
   ref(): void {
     this.#worker.ref();
+    this.#replies?.ref();
   }
   unref(): void {
     this.#worker.unref();
+    this.#replies?.unref();
   }
   terminate(): Promise<void> {
     if (!this.exited) void this.#worker.terminate();
     return this.#exitPromise;
+  }
+  poll(): WorkerMessage | undefined {
+    const replies = this.#replies;
+    return replies ? (receiveMessageOnPort(replies)?.message as WorkerMessage | undefined) : undefined;
   }
 }
 
 class ProcessTransport implements Transport {
   readonly kind = "process";
   readonly id: number;
+  readonly spinMs = 0;
   onMessage: ((message: WorkerMessage) => void) | undefined;
   onExit: ((info: ExitInfo) => void) | undefined;
   exited = false;

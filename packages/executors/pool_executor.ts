@@ -55,8 +55,10 @@ export interface PoolExecutorOptions {
   env?: Record<string, string>;
   /**
    * Low-latency mode (threads only): each worker keeps polling for new tasks for this many milliseconds
-   * after finishing one, instead of sleeping — sequential round trips drop from tens of microseconds to
-   * a few, at the cost of a busy core while the pool is in use. Default: 0 (off).
+   * after finishing one, instead of sleeping, and the host polls for the reply for up to this long after
+   * sending — sequential round trips drop from tens of microseconds to a few. The price: a busy core per
+   * worker while the pool is in use, and a host thread that does not return to the event loop (timers,
+   * I/O) while it polls. Default: 0 (off).
    */
   spinMs?: number;
 }
@@ -294,6 +296,7 @@ export class PoolExecutor implements Executor {
   readonly #minWorkers: number;
   readonly #idleTimeout: number | undefined;
   readonly #maxQueue: number;
+  readonly #spinMs: number;
   readonly #maxTasksPerWorker: number;
   readonly #exitPolicy: WorkerExitPolicy;
   readonly #Broken: new (
@@ -338,7 +341,7 @@ export class PoolExecutor implements Executor {
       throw new RangeError(`minWorkers (${this.#minWorkers}) must not exceed maxWorkers (${this.maxWorkers})`);
     }
     this.#idleTimeout = options.idleTimeout === undefined ? undefined : checkMs("idleTimeout", options.idleTimeout);
-    if (options.spinMs !== undefined) checkMs("spinMs", options.spinMs);
+    this.#spinMs = kind === "thread" && options.spinMs !== undefined ? checkMs("spinMs", options.spinMs) : 0;
     this.#maxQueue = checkCount("maxQueue", options.maxQueue ?? Number.POSITIVE_INFINITY, 1, true);
     this.#maxTasksPerWorker = checkCount(
       "maxTasksPerWorker",
@@ -481,8 +484,26 @@ export class PoolExecutor implements Executor {
       w.unsent = 0;
       w.connection.flush();
     }
+    if (this.#spinMs > 0) this.#spinForReplies();
     while (this.#queue.length > 0 && this.#queue.peek()!.done()) this.#queue.shift();
     this.#wakeCapacityWaiters();
+  }
+
+  /**
+   * Low-latency mode: polls the workers for a reply for up to `spinMs`, and handles the first that
+   * arrives at once instead of going back to the event loop to be woken for it.
+   */
+  #spinForReplies(): void {
+    const until = performance.now() + this.#spinMs;
+    for (;;) {
+      let waiting = false;
+      for (const w of this.#workers) {
+        if (w.inFlight === 0) continue;
+        if (w.connection.pollReplies()) return;
+        waiting = true;
+      }
+      if (!waiting || performance.now() >= until) return;
+    }
   }
 
   #startWorker(): PoolWorker {

@@ -216,7 +216,7 @@ describe("ThreadPoolExecutor", () => {
       const script = fileURLToPath(new URL("./testdata/exit_cleanly.mjs", import.meta.url));
       const r = spawnSync(process.execPath, [script], { encoding: "utf8", timeout: 30_000 });
       expect(r.stderr).toBe("");
-      expect(r.stdout).toBe("idle pool: 144\nshut down: 169\n");
+      expect(r.stdout).toBe("idle pool: 144\nidle low-latency pool: 121\nshut down: 169\n");
       expect(r.status).toBe(0);
     });
   });
@@ -441,6 +441,18 @@ describe("ThreadPoolExecutor", () => {
       for (let i = 0; i < 50; i++) expect(await executor.submit(square, i)).toBe(i * i);
       const all = await Promise.all(Array.from({ length: 500 }, (_, i) => executor.submit(square, i)));
       expect(all.every((r, i) => r === i * i)).toBe(true);
+    });
+
+    it("low-latency mode delivers errors, a dying worker's last words and its exit", async () => {
+      const executor = pool({ maxWorkers: 1, spinMs: 2 });
+      await expect(executor.submit(fail, "boom")).rejects.toThrow("boom");
+      await expect(executor.submit(task<(m: string) => never>(tasks, "throwFromTimer"), "late")).rejects.toThrow(
+        "late",
+      );
+      await expect(executor.submit(task<(c: number) => never>(tasks, "exitWith"), 3)).rejects.toBeInstanceOf(
+        WorkerExitError,
+      );
+      expect(await executor.submit(square, 9)).toBe(81); // a fresh worker took over
     });
 
     it("keeps memory flat over 100,000 tasks (nothing retained after settle)", async () => {

@@ -19,6 +19,16 @@ export const POOLS = {
       return { run: (t, x) => pool.submit(tasks[t], x), destroy: () => pool.shutdown() };
     },
   },
+  "cc-spin": {
+    pkg: "@cc/executors",
+    load: () => POOLS.cc.load(),
+    create({ ThreadPoolExecutor, task }, size) {
+      // the opt-in low-latency mode: workers and the host poll for 1 ms instead of sleeping
+      const pool = new ThreadPoolExecutor({ maxWorkers: size, spinMs: 1 });
+      const tasks = { inc: task(worker("cc_tasks.mjs"), "inc"), cpu: task(worker("cc_tasks.mjs"), "cpu") };
+      return { run: (t, x) => pool.submit(tasks[t], x), destroy: () => pool.shutdown() };
+    },
+  },
   piscina: {
     pkg: "piscina",
     load: () => import("piscina"),
