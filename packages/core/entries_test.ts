@@ -1,0 +1,36 @@
+// The built worker entry points are bundled into one file each (scripts/bundle_entries.mjs), with
+// TypeScript support and threads.js compatibility kept apart and loaded on demand. These tests run
+// against the build in dist/ (turbo builds before it tests), so the bundle itself is what is tested.
+import { afterEach, describe, expect, it } from "vitest";
+import type * as Core from "./mod.ts";
+
+const built = (await import(new URL("./dist/mod.js", import.meta.url).href)) as typeof Core;
+const open: Core.WorkerConnection[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.terminate()));
+});
+
+describe.each(["thread", "process"] as const)("the bundled %s entry", (kind) => {
+  it("runs TypeScript tasks that use currentTask() from another copy of @cc/core", async () => {
+    const c = new built.WorkerConnection(built.spawnWorker({ kind }));
+    open.push(c);
+    const tasks = new URL("./testdata/tasks.ts", import.meta.url);
+    expect(await c.run(built.task(tasks, "square"), [7])).toBe(49);
+    const seen: unknown[] = [];
+    const result = await c.run(built.task(tasks, "withProgress"), [2], { onProgress: (v) => seen.push(v) });
+    expect(result).toBe(2);
+    expect(seen).toEqual([
+      { done: 1, of: 2 },
+      { done: 2, of: 2 },
+    ]);
+  });
+
+  it("runs threads.js worker modules, loading the compatibility layer on demand", async () => {
+    const c = new built.WorkerConnection(built.spawnWorker({ kind }));
+    open.push(c);
+    const worker = new URL("./testdata/threadsjs_worker.mjs", import.meta.url);
+    expect(await c.run(built.task(worker, "double"), [21])).toBe(42);
+    const single = new URL("./testdata/threadsjs_function_worker.mjs", import.meta.url);
+    expect(await c.run(built.task(single, "default"), [2, 3])).toBe(5);
+  });
+});
