@@ -133,7 +133,20 @@ export function isTask(value: unknown): value is Task {
   );
 }
 
-/** A short description of a value for error messages. */
+/**
+ * Describes a value in a few words for an error message about a bad argument: `null`, a quoted
+ * string (cut at 60 characters), `function name`, an object's class name, or the type and value.
+ * cc's packages use it so that their messages name bad input the same way.
+ *
+ * @param value The value to describe.
+ * @returns The description.
+ *
+ * @example Usage
+ * ```ts
+ * import { describe } from "@cc/core";
+ * console.assert(describe(5) === "number 5" && describe("x") === '"x"' && describe(new Map()) === "Map");
+ * ```
+ */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
