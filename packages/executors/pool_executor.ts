@@ -187,35 +187,52 @@ interface JobExtra {
   onAbort: (() => void) | undefined;
   /** Set for stream slots: called with the worker instead of sending a call. */
   onDispatch: ((worker: PoolWorker) => void) | undefined;
+  /** The worker call's id, to cancel it. */
+  callId: number;
 }
 
 function newExtra(): JobExtra {
-  return { options: undefined, callOptions: undefined, timer: undefined, onAbort: undefined, onDispatch: undefined };
+  return {
+    options: undefined,
+    callOptions: undefined,
+    timer: undefined,
+    onAbort: undefined,
+    onDispatch: undefined,
+    callId: 0,
+  };
 }
 
-/** What the pool knows of one task (function) it has run. */
+/** What a pool knows of one task (function) it has run. */
 class TaskInfo {
   /** Most calls of this task in flight per worker while it ramps up. */
   ramp = START_WINDOW;
-  constructor(readonly task: Task) {}
+  constructor(
+    readonly task: Task,
+    readonly pool: PoolExecutor,
+  ) {}
 }
 
-/** A queued or running task: its future, and the sink of its worker call. */
+/**
+ * A queued or running task: its future, and the sink of its worker call. Many thousands may be
+ * pending at once, so it keeps few fields: its pool comes through its task's info, and what only some
+ * jobs need (options, timer, the call id for cancelling) sits in `extra`.
+ */
 class Job<T = unknown> extends Future<T> implements CallSink {
   readonly info: TaskInfo;
   readonly args: unknown[];
-  readonly pool: PoolExecutor;
   phase = JOB_QUEUED;
   worker: PoolWorker | undefined = undefined;
-  callId = 0;
   /** Options and their state, for the jobs that have any. */
   extra: JobExtra | undefined = undefined;
 
-  constructor(pool: PoolExecutor, info: TaskInfo, args: unknown[]) {
+  constructor(info: TaskInfo, args: unknown[]) {
     super();
-    this.pool = pool;
     this.info = info;
     this.args = args;
+  }
+
+  get pool(): PoolExecutor {
+    return this.info.pool;
   }
 
   /** The task being called (CallSink). */
@@ -364,13 +381,13 @@ export class PoolExecutor implements Executor {
 
   /** Schedules `task(...args)` and returns a future of its result (Python's `submit`). */
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
-    return this.#enqueue(new Job<R>(this, this.#infoOf(task), args));
+    return this.#enqueue(new Job<R>(this.#infoOf(task), args));
   }
 
   /** `submit` with per-call options: cancellation, timeout, transfer, progress. */
   submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options: SubmitOptions = {}): Future<R> {
     if (!Array.isArray(args)) throw new TypeError("args must be an array");
-    const job = new Job<R>(this, this.#infoOf(task), args);
+    const job = new Job<R>(this.#infoOf(task), args);
     this.#applyOptions(job, options);
     this.#enqueue(job);
     const signal = options.signal;
@@ -392,7 +409,7 @@ export class PoolExecutor implements Executor {
           `submit() needs a task made with task() or defineTask(), got ${task === null ? "null" : typeof task}`,
         );
       }
-      info = new TaskInfo(task);
+      info = new TaskInfo(task, this);
       this.#infos.set(task, info);
     }
     this.#lastInfo = info;
@@ -553,7 +570,7 @@ export class PoolExecutor implements Executor {
     if (++worker.dispatched >= this.#maxTasksPerWorker) worker.retiring = true;
     const extra = job.extra;
     if (extra === undefined) {
-      job.callId = worker.connection.call(job.task, job.args, job);
+      worker.connection.call(job.task, job.args, job);
       // At most half a window per message: the worker has the next message before it runs out of work,
       // so it is busy, not asleep, when the host sends more (waking a thread costs more than sending).
       if (++worker.unsent >= worker.window >> 1 && worker.window >= 8) {
@@ -566,7 +583,7 @@ export class PoolExecutor implements Executor {
       extra.onDispatch(worker);
       return;
     }
-    job.callId = worker.connection.call(job.task, job.args, job, extra.callOptions);
+    extra.callId = worker.connection.call(job.task, job.args, job, extra.callOptions);
     const timeout = extra.options?.timeout;
     if (timeout !== undefined) {
       extra.timer = setTimeout(
@@ -593,7 +610,7 @@ export class PoolExecutor implements Executor {
       this.#removeWorker(worker);
       void worker.connection.terminate();
     } else {
-      worker.connection.cancel(job.callId, reason);
+      worker.connection.cancel(job.extra!.callId, reason);
     }
   }
 
@@ -766,7 +783,7 @@ export class PoolExecutor implements Executor {
 
   /** @internal Submits a chunk of argument lists for `map`. */
   _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
-    const job = new Job<R[]>(this, this.#infoOf(task), chunk as unknown[]);
+    const job = new Job<R[]>(this.#infoOf(task), chunk as unknown[]);
     job.extra = newExtra();
     job.extra.callOptions = { chunk: true };
     return this.#enqueue(job);
@@ -781,7 +798,7 @@ export class PoolExecutor implements Executor {
     args: A,
     options: { highWaterMark?: number; signal?: AbortSignal } = {},
   ): AsyncGenerator<T, void, undefined> {
-    const job = new Job<PoolWorker>(this, this.#infoOf(task), args);
+    const job = new Job<PoolWorker>(this.#infoOf(task), args);
     const extra = newExtra();
     job.extra = extra;
     const slot = new Promise<PoolWorker>((resolve) => {

@@ -52,13 +52,12 @@ type StoredCallback = (future: never) => void;
 type Resolve = (value: unknown) => void;
 type Reject = (reason: unknown) => void;
 
-// A shared promise executor, so that constructing a future allocates no closure: it hands the resolving
-// functions over through these two variables, read right after `super()` returns.
+// A shared promise executor, so that constructing a future allocates no closure: it hands the resolve
+// function over through this variable, read right after `super()` returns. The reject function is not
+// kept (it would live as long as the future): a future rejects by resolving with a rejected promise.
 let capturedResolve: Resolve | undefined;
-let capturedReject: Reject | undefined;
-function capture(resolve: Resolve, reject: Reject): void {
+function capture(resolve: Resolve): void {
   capturedResolve = resolve;
-  capturedReject = reject;
 }
 
 function ignore(): void {}
@@ -131,7 +130,6 @@ export class Future<T = unknown> extends Promise<T> {
   #value: unknown = undefined;
   #callbacks: StoredCallback | StoredCallback[] | undefined = undefined;
   #resolve: Resolve | undefined;
-  #reject: Reject | undefined;
 
   /**
    * A pending future. Its producer settles it with {@linkcode Future.prototype.setResult},
@@ -147,8 +145,7 @@ export class Future<T = unknown> extends Promise<T> {
   constructor() {
     super(capture as (resolve: (value: T) => void, reject: Reject) => void);
     this.#resolve = capturedResolve;
-    this.#reject = capturedReject;
-    capturedResolve = capturedReject = undefined;
+    capturedResolve = undefined;
   }
 
   /**
@@ -588,13 +585,12 @@ export class Future<T = unknown> extends Promise<T> {
     this.#state = state;
     this.#value = value;
     const resolve = this.#resolve!;
-    const reject = this.#reject!;
-    this.#resolve = this.#reject = undefined;
+    this.#resolve = undefined;
     if (state === SUCCEEDED) resolve(value);
     else {
       // a future's exception that nobody reads is not an unhandled rejection (Python's semantics)
       this.then(undefined, ignore);
-      reject(state === FAILED ? value : new CancelledError());
+      resolve(Promise.reject(state === FAILED ? value : new CancelledError()));
     }
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return;
