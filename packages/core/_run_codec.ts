@@ -6,6 +6,13 @@ import { RUN_COLS, RUN_STRIDE, type RunMessage, type TaskDef } from "./protocol.
 
 /** Packs calls laid flat as `[id, key, args, flags, …]` into a `run` message. */
 export function packRun(flat: unknown[], defs: TaskDef[] | undefined): RunMessage {
+  if (flat.length === RUN_STRIDE) {
+    // one call (a sequential caller): one column per argument, nothing to compare
+    const args = flat[2] as unknown[];
+    const one: unknown[] = [defs, 1, flat[0], flat[1], flat[3], args.length];
+    for (let j = 0; j < args.length; j++) one.push([args[j]]);
+    return one as RunMessage;
+  }
   const n = flat.length / RUN_STRIDE;
   const firstId = flat[0] as number;
   const firstKey = flat[1] as number;

@@ -15,6 +15,13 @@ describe("run codec", () => {
     expect(roundTrip(flat)).toEqual(flat);
   });
 
+  it("sends a single call with one column per argument", () => {
+    const flat = [42, 3, [5, "x"], 4];
+    expect(packRun(flat, [[3, "file:///t.js", "f"]])).toEqual([[[3, "file:///t.js", "f"]], 1, 42, 3, 4, 2, [5], ["x"]]);
+    expect(roundTrip(flat)).toEqual(flat);
+    expect(roundTrip([43, 3, [], 0])).toEqual([43, 3, [], 0]);
+  });
+
   it("keeps per-call ids, keys, flags and argument counts when they differ", () => {
     const flat = [3, 1, [1, "a"], 0, 5, 2, [], 4, 6, 1, [{ x: 1 }, undefined, null], 1];
     expect(roundTrip(flat)).toEqual(flat);

@@ -7,6 +7,7 @@
  * @module
  */
 import type { TransferListItem } from "node:worker_threads";
+import { CallTable } from "./_call_table.ts";
 import { findUncloneable } from "./_clone.ts";
 import { decodeError } from "./_error_codec.ts";
 import { packRun } from "./_run_codec.ts";
@@ -112,7 +113,7 @@ export class WorkerConnection {
   /** Called with an uncaught error the worker raised while no call was in flight. */
   onIdleError: ((error: unknown, connection: WorkerConnection) => void) | undefined;
 
-  readonly #sinks = new Map<number, CallSink>();
+  readonly #sinks = new CallTable<CallSink>();
   readonly #sentDefs = new Set<number>();
   /** The task of the previous call and its key (its definition was sent or is in the batch). */
   #lastTask: Task | undefined;
@@ -193,7 +194,7 @@ export class WorkerConnection {
     this.#batch.push(id, key, options?.chunk ? args : encodeArgs(args), flags);
     this.#batchSinks.push(sink);
     if (options?.transfer) (this.#batchTransfer ??= []).push(...options.transfer);
-    this.#sinks.set(id, sink);
+    this.#sinks.add(id, sink);
     if (!this.#refed) {
       this.#refed = true;
       this.transport.ref();
@@ -519,8 +520,7 @@ export class WorkerConnection {
   #failAll(info: ExitInfo): void {
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
     if (this.#sinks.size === 0) return;
-    const sinks = [...this.#sinks.values()];
-    this.#sinks.clear();
+    const sinks = this.#sinks.drain();
     this.#refed = false;
     for (const sink of sinks) sink.reject(this.#exitError(info));
   }

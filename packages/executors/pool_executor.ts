@@ -159,11 +159,16 @@ class PoolWorker {
   constructor(connection: WorkerConnection) {
     this.connection = connection;
   }
-  /** A task has finished (before `inFlight` counts it off): updates the service time and the window. */
-  finished(): void {
+  /**
+   * A task has finished (before `inFlight` counts it off): updates the service time and the window.
+   * Returns the time it read from the clock, or -1 if it did not read it.
+   */
+  finished(): number {
+    let now = -1;
     // the clock is read with few tasks in flight, and on every 16th completion of a full window
     if (++this.epochDone % 16 === 0 || this.inFlight <= 4) {
-      const busy = this.busyTotal + (performance.now() - this.busySince);
+      now = performance.now();
+      const busy = this.busyTotal + (now - this.busySince);
       if (busy - this.epochBusy >= EPOCH_MS) {
         this.serviceMs = (busy - this.epochBusy) / this.epochDone;
         this.epochBusy = busy;
@@ -176,6 +181,7 @@ class PoolWorker {
       const target = Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, Math.floor(AHEAD_MS / this.serviceMs)));
       this.window = target > this.window ? Math.min(target, this.window * 2) : target;
     }
+    return now;
   }
 }
 
@@ -644,12 +650,12 @@ export class PoolExecutor implements Executor {
         error = new this.#Broken(this.#broken.message, { cause });
       }
     }
-    worker.finished();
+    const now = worker.finished();
     const info = job.info;
     if (info.ramp < MAX_WINDOW) info.ramp *= 2;
     if (worker.exclusive) worker.exclusive = false;
     if (--worker.inFlight === 0) {
-      worker.busyTotal += performance.now() - worker.busySince;
+      worker.busyTotal += (now >= 0 ? now : performance.now()) - worker.busySince;
       this.#onWorkerIdle(worker);
     }
     if (this.#queue.length > 0 && !this.#pumpQueued) {
