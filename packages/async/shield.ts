@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { abortable } from "./_abortable.ts";
 import { AsyncTask } from "./task.ts";
 
 /**
@@ -27,22 +28,5 @@ import { AsyncTask } from "./task.ts";
 export function shield<T>(aw: PromiseLike<T>): AsyncTask<T> {
   // As asyncio's shield does, the inner error counts as retrieved when the outer side is cancelled.
   Promise.resolve(aw).then(undefined, () => {});
-  return new AsyncTask<T>(
-    (signal) =>
-      new Promise<T>((resolve, reject) => {
-        const onAbort = (): void => reject(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        Promise.resolve(aw).then(
-          (value) => {
-            signal.removeEventListener("abort", onAbort);
-            resolve(value);
-          },
-          (error) => {
-            signal.removeEventListener("abort", onAbort);
-            reject(error);
-          },
-        );
-      }),
-    { name: "shield" },
-  );
+  return new AsyncTask<T>((signal) => abortable(aw, signal), { name: "shield" });
 }
