@@ -328,6 +328,8 @@ export class PoolExecutor implements Executor {
   ) => BrokenExecutorError;
   readonly #queue = new Deque<Job>();
   readonly #infos = new WeakMap<Task, TaskInfo>();
+  readonly #infosByName = new Map<string, TaskInfo>();
+  #lastTask: Task | undefined;
   #lastInfo: TaskInfo | undefined;
   readonly #workers: PoolWorker[] = [];
   #queued = 0;
@@ -407,7 +409,7 @@ export class PoolExecutor implements Executor {
 
   /** Checks `task` and returns what the pool knows of it. */
   #infoOf(task: Task): TaskInfo {
-    if (task === this.#lastInfo?.task) return this.#lastInfo;
+    if (task === this.#lastTask) return this.#lastInfo!;
     let info = this.#infos.get(task);
     if (info === undefined) {
       if (typeof task !== "object" || task === null || typeof task.url !== "string" || typeof task.name !== "string") {
@@ -415,9 +417,17 @@ export class PoolExecutor implements Executor {
           `submit() needs a task made with task() or defineTask(), got ${task === null ? "null" : typeof task}`,
         );
       }
-      info = new TaskInfo(task, this);
+      // one record per function, however many task() handles name it: a handle made anew for each
+      // submit shares the ramp, and the worker receives the definition once
+      const key = `${task.name}\u0000${task.url}`;
+      info = this.#infosByName.get(key);
+      if (info === undefined) {
+        info = new TaskInfo(task, this);
+        this.#infosByName.set(key, info);
+      }
       this.#infos.set(task, info);
     }
+    this.#lastTask = task;
     this.#lastInfo = info;
     return info;
   }

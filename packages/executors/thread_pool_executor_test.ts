@@ -483,6 +483,9 @@ describe("ThreadPoolExecutor", () => {
       };
       // tiny: the window grows past a few tasks per message
       expect(await peak(Array.from({ length: 5000 }, (_, i) => executor.submit(square, i)))).toBeGreaterThanOrEqual(8);
+      // a task() handle made anew for each submit ramps up with the others of its function
+      const fresh = Array.from({ length: 5000 }, (_, i) => executor.submit(task<typeof T.square>(tasks, "square"), i));
+      expect(await peak(fresh)).toBeGreaterThanOrEqual(8);
       // long (3 ms each, over the 2 ms a worker holds ahead): the rest wait in the pool's queue
       const long = Array.from({ length: 6 }, () => executor.submit(spin, 3));
       expect(await peak(long)).toBeLessThanOrEqual(2);
