@@ -366,7 +366,8 @@ export class PoolExecutor implements Executor {
       throw new RangeError(`minWorkers (${this.#minWorkers}) must not exceed maxWorkers (${this.maxWorkers})`);
     }
     this.#idleTimeout = options.idleTimeout === undefined ? undefined : checkMs("idleTimeout", options.idleTimeout);
-    this.#spinMs = kind === "thread" && options.spinMs !== undefined ? checkMs("spinMs", options.spinMs) : 0;
+    const spinMs = options.spinMs === undefined ? 0 : checkMs("spinMs", options.spinMs);
+    this.#spinMs = kind === "thread" ? spinMs : 0; // a child process's replies cannot be polled
     this.#maxQueue = checkCount("maxQueue", options.maxQueue ?? Number.POSITIVE_INFINITY, 1, true);
     this.#maxTasksPerWorker = checkCount(
       "maxTasksPerWorker",
