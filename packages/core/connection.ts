@@ -120,10 +120,11 @@ export class WorkerConnection {
   #lastKey = 0;
   #nextId = 0;
   #batch: unknown[] = [];
-  #batchSinks: CallSink[] = [];
   #batchDefs: TaskDef[] | undefined;
   #batchTransfer: TransferListItem[] | undefined;
+  readonly #manualFlush: boolean;
   #flushQueued: boolean;
+  readonly #flushLater = (): void => this.flush();
   #fatal: unknown;
   #exitInfo: ExitInfo | undefined;
   #exited: Promise<ExitInfo>;
@@ -192,7 +193,6 @@ export class WorkerConnection {
         ? 0
         : (options.stream ? FLAG_STREAM : 0) | (options.initializer ? FLAG_INIT : 0) | (options.chunk ? FLAG_CHUNK : 0);
     this.#batch.push(id, key, options?.chunk ? args : encodeArgs(args), flags);
-    this.#batchSinks.push(sink);
     if (options?.transfer) (this.#batchTransfer ??= []).push(...options.transfer);
     this.#sinks.add(id, sink);
     if (!this.#refed) {
@@ -206,44 +206,43 @@ export class WorkerConnection {
     return id;
   }
 
-  readonly #flushLater = (): void => this.flush();
-  readonly #manualFlush: boolean;
-
   /** Sends the calls made so far now, instead of at the end of the tick. */
   flush(): void {
     this.#flushQueued = this.#manualFlush;
     const tasks = this.#batch;
     if (tasks.length === 0) return;
-    const sinks = this.#batchSinks;
     const defs = this.#batchDefs;
     const transfer = this.#batchTransfer;
     this.#batch = [];
-    this.#batchSinks = [];
     this.#batchDefs = undefined;
     this.#batchTransfer = undefined;
     try {
       this.transport.post(packRun(tasks, defs), transfer);
     } catch (error) {
-      this.#isolateBadCalls(tasks, sinks, defs, transfer, error);
+      this.#isolateBadCalls(tasks, defs, transfer, error);
     }
+  }
+
+  /** Fails the call with `error`, if it is still in flight. */
+  #fail(id: number, error: unknown): void {
+    const sink = this.#sinks.get(id);
+    if (sink === undefined) return;
+    this.#settle(id);
+    sink.reject(error);
   }
 
   #isolateBadCalls(
     tasks: unknown[],
-    sinks: CallSink[],
     defs: TaskDef[] | undefined,
     transfer: TransferListItem[] | undefined,
     error: unknown,
   ): void {
     const good: unknown[] = [];
-    for (let i = 0; i < sinks.length; i++) {
-      const at = i * RUN_STRIDE;
+    for (let at = 0; at < tasks.length; at += RUN_STRIDE) {
       const id = tasks[at] as number;
-      const sink = sinks[i]!;
       const found = findUncloneable(tasks[at + 2], "args", (v) => this.transport.checkClone(v));
       if (found) {
-        this.#settle(id);
-        sink.reject(new CloneError(found.path, found.what, sink.task.name));
+        this.#fail(id, new CloneError(found.path, found.what, this.#sinks.get(id)?.task.name));
       } else {
         for (let j = 0; j < RUN_STRIDE; j++) good.push(tasks[at + j]);
       }
@@ -251,10 +250,7 @@ export class WorkerConnection {
     if (good.length === tasks.length) {
       // not a clone failure: the worker is gone or the channel is closed; its definitions never arrived
       this.#forgetDefs(defs);
-      for (let i = 0; i < sinks.length; i++) {
-        this.#settle(tasks[i * RUN_STRIDE] as number);
-        sinks[i]!.reject(error);
-      }
+      for (let at = 0; at < tasks.length; at += RUN_STRIDE) this.#fail(tasks[at] as number, error);
       return;
     }
     if (good.length === 0 && !defs) return;
@@ -262,12 +258,7 @@ export class WorkerConnection {
       this.transport.post(good.length > 0 ? packRun(good, defs) : [defs, 0, 0, 0, 0, 0], transfer);
     } catch (again) {
       this.#forgetDefs(defs);
-      for (let i = 0; i < good.length; i += RUN_STRIDE) {
-        const id = good[i] as number;
-        const sink = this.#sinks.get(id);
-        this.#settle(id);
-        sink?.reject(again);
-      }
+      for (let at = 0; at < good.length; at += RUN_STRIDE) this.#fail(good[at] as number, again);
     }
   }
 
@@ -496,9 +487,9 @@ export class WorkerConnection {
 
   #remoteError(encoded: unknown, sink: CallSink): unknown {
     const error = decodeError(encoded);
-    if (error instanceof CloneError && !error.message.includes("(task ")) {
-      const what = error.message.slice(error.message.indexOf(": ") + 2).replace(/ cannot cross.*$/, "");
-      return new CloneError(error.path, what, sink.task.name);
+    // a result the worker could not send names no task there: name it here
+    if (error instanceof CloneError && error.taskName === undefined) {
+      return new CloneError(error.path, error.what, sink.task.name);
     }
     return error;
   }

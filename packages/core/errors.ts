@@ -168,10 +168,16 @@ export class CloneError extends TypeError {
   override name = "CloneError";
   /** Path of the value that could not be cloned, e.g. `args[0].callback`. */
   readonly path: string;
+  /** What the value is, e.g. `a function (callback)`. */
+  readonly what: string;
+  /** The task whose argument or result it was, when known. */
+  readonly taskName: string | undefined;
   constructor(path: string, what: string, taskName?: string, options?: ErrorOptions) {
     const where = taskName === undefined ? "" : ` (task "${taskName}")`;
     super(`${path} could not be cloned${where}: ${what} cannot cross a thread or process boundary`, options);
     this.path = path;
+    this.what = what;
+    this.taskName = taskName;
   }
 }
 
