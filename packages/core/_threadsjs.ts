@@ -14,7 +14,7 @@ interface ThreadsWorkerModule {
 const noCapture = { exposed: () => undefined, stop: () => {} };
 
 /** Starts recording what the module at `url` exposes through threads.js, if threads.js is installed there. */
-export function captureThreadsJsExpose(url: string): { exposed(): unknown; stop(): void } {
+function captureThreadsJsExpose(url: string): { exposed(): unknown; stop(): void } {
   let workerModule: ThreadsWorkerModule;
   try {
     workerModule = createRequire(url)("threads/worker") as ThreadsWorkerModule;
@@ -42,8 +42,28 @@ export function captureThreadsJsExpose(url: string): { exposed(): unknown; stop(
   };
 }
 
+// Modules are imported one at a time while capturing: `expose` has one recording slot, and two
+// modules loading at once would otherwise record each other's functions.
+let importing: Promise<unknown> = Promise.resolve();
+
+/** Imports the module at `url`, with what it exposes through threads.js added to its exports. */
+export function importCapturingExpose(url: string): Promise<Record<string, unknown>> {
+  const done = importing.then(async () => {
+    const capture = captureThreadsJsExpose(url);
+    try {
+      const ns = (await import(url)) as Record<string, unknown>;
+      const exposed = capture.exposed();
+      return exposed === undefined ? ns : withExposed(ns, exposed);
+    } finally {
+      capture.stop();
+    }
+  });
+  importing = done.catch(() => {});
+  return done;
+}
+
 /** The module's namespace plus what it exposed (own exports win). */
-export function withExposed(ns: Record<string, unknown>, exposed: unknown): Record<string, unknown> {
+function withExposed(ns: Record<string, unknown>, exposed: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   if (typeof exposed === "function") out.default = exposed;
   else if (typeof exposed === "object" && exposed !== null) {

@@ -8,21 +8,15 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const REGISTERED = Symbol.for("cc.typescriptRegistered");
-const TS_EXTENSION = /\.(?:[cm]?ts|tsx)$/;
-
-/** True if the URL names a TypeScript file. */
-export function isTypeScriptUrl(url: string): boolean {
-  return TS_EXTENSION.test(new URL(url).pathname);
-}
 
 /** True if this thread can already import TypeScript. */
-export function canImportTypeScript(): boolean {
+function canImportTypeScript(): boolean {
   const features = process.features as { typescript?: unknown };
   return Boolean(features.typescript) || (globalThis as Record<symbol, unknown>)[REGISTERED] === true;
 }
 
 /** Records that a TypeScript loader is active in this thread. */
-export function markTypeScriptRegistered(): void {
+function markTypeScriptRegistered(): void {
   (globalThis as Record<symbol, unknown>)[REGISTERED] = true;
 }
 
@@ -59,9 +53,22 @@ export function tsxSearchPath(moduleUrl: string | undefined): string[] {
   return moduleUrl ? [moduleUrl, ...places] : places;
 }
 
-/** Makes sure a TypeScript module can be imported in this thread (registers tsx if needed). */
-export async function ensureTypeScript(moduleUrl: string): Promise<void> {
-  if (canImportTypeScript()) return;
+let registering: Promise<void> | undefined;
+
+/**
+ * Makes sure a TypeScript module can be imported in this thread (registers tsx if needed, once, also
+ * when several TypeScript modules load at the same time).
+ */
+export function ensureTypeScript(moduleUrl: string): Promise<void> {
+  if (canImportTypeScript()) return Promise.resolve();
+  registering ??= registerTsx(moduleUrl).catch((error: unknown) => {
+    registering = undefined; // another module may find tsx from its own folder
+    throw error;
+  });
+  return registering;
+}
+
+async function registerTsx(moduleUrl: string): Promise<void> {
   const tsx = findTsx(tsxSearchPath(moduleUrl));
   if (!tsx) {
     throw new Error(

@@ -9,7 +9,7 @@
 import type { TransferListItem } from "node:worker_threads";
 import { CallTable } from "./_call_table.ts";
 import { findUncloneable } from "./_clone.ts";
-import { decodeError } from "./_error_codec.ts";
+import { decodeError, encodeError } from "./_error_codec.ts";
 import { packRun } from "./_run_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
 import { CloneError, WorkerExitError } from "./errors.ts";
@@ -286,9 +286,9 @@ export class WorkerConnection {
     if (!this.#sinks.has(id) || this.#exitInfo) return;
     this.flush();
     try {
-      this.transport.post({ k: "cancel", id, reason });
+      this.transport.post({ k: "cancel", id, reason: encodeError(reason) });
     } catch {
-      this.transport.post({ k: "cancel", id, reason: String(reason) });
+      this.transport.post({ k: "cancel", id, reason: encodeError(new Error(String(reason))) });
     }
   }
 

@@ -123,7 +123,20 @@ describe.each(["thread", "process"] as const)("WorkerConnection over a %s", (kin
     await c.run(t("square"), [1]); // the worker has started the first call
     controller.abort(new CancelledError("stop"));
     await expect(running).rejects.toBeInstanceOf(CancelledError);
+    // the worker saw the reason itself, class and message kept (calls run in order on one worker)
+    expect(await c.run(t("cancelReasonSeen"), [])).toEqual({ isError: true, name: "CancelledError", message: "stop" });
     expect(await c.run(t("square"), [8])).toBe(64);
+  });
+
+  it("loads two threads.js worker modules at once without mixing what they expose", async () => {
+    const c = connect(kind);
+    const worker = new URL("./testdata/threadsjs_worker.mjs", import.meta.url);
+    const single = new URL("./testdata/threadsjs_function_worker.mjs", import.meta.url);
+    const [doubled, sum] = await Promise.all([
+      c.run(task(worker, "double"), [21]),
+      c.run(task(single, "default"), [2, 3]),
+    ]);
+    expect([doubled, sum]).toEqual([42, 5]);
   });
 
   it("passes progress reports to the caller", async () => {

@@ -1,6 +1,7 @@
 // The built worker entry points are bundled into one file each (scripts/bundle_entries.mjs), with
 // TypeScript support and threads.js compatibility kept apart and loaded on demand. These tests run
 // against the build in dist/ (turbo builds before it tests), so the bundle itself is what is tested.
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import type * as Core from "./mod.ts";
 
@@ -8,6 +9,20 @@ const built = (await import(new URL("./dist/mod.js", import.meta.url).href)) as 
 const open: Core.WorkerConnection[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.terminate()));
+});
+
+describe("the bundled entries", () => {
+  it("hold the runtime in one file and leave TypeScript and threads.js support to separate modules", () => {
+    for (const entry of ["thread_entry.js", "process_entry.js"]) {
+      const code = readFileSync(new URL(`./dist/${entry}`, import.meta.url), "utf8");
+      expect(code).toContain("serveTasks");
+      expect(code).not.toMatch(/from "\.\/runtime\.js"/);
+      expect(code).toContain('import("./_threadsjs.js")');
+      expect(code).toContain('import("./_typescript.js")');
+      expect(code).not.toContain("function captureThreadsJsExpose");
+      expect(code).not.toContain("function findTsx");
+    }
+  });
 });
 
 describe.each(["thread", "process"] as const)("the bundled %s entry", (kind) => {

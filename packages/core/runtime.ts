@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import type { TransferListItem } from "node:worker_threads";
 import { findUncloneable } from "./_clone.ts";
-import { encodeError } from "./_error_codec.ts";
+import { decodeError, encodeError } from "./_error_codec.ts";
 import { unpackRun } from "./_run_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
 import { _installContextStorage, type TaskContext } from "./context.ts";
@@ -182,12 +182,13 @@ class Runtime {
       case "cancel": {
         this.#credits.delete(message.id);
         const call = this.#running.get(message.id);
+        const reason = decodeError(message.reason);
         if (call) {
-          call.abort(message.reason);
+          call.abort(reason);
           this.#endStream(message.id);
         } else if (this.#starting > 0) {
           // not started yet (its module is loading): it will not run
-          this.#cancelledEarly.set(message.id, message.reason);
+          this.#cancelledEarly.set(message.id, reason);
         }
         break;
       }
@@ -217,15 +218,7 @@ class Runtime {
       mod = (async () => {
         if (TS_URL.test(url)) await (await import("./_typescript.ts")).ensureTypeScript(url);
         if (!importsThreadsJs(url)) return (await import(url)) as Record<string, unknown>;
-        const { captureThreadsJsExpose, withExposed } = await import("./_threadsjs.ts");
-        const capture = captureThreadsJsExpose(url);
-        try {
-          const ns = (await import(url)) as Record<string, unknown>;
-          const exposed = capture.exposed();
-          return exposed === undefined ? ns : withExposed(ns, exposed);
-        } finally {
-          capture.stop();
-        }
+        return (await import("./_threadsjs.ts")).importCapturingExpose(url);
       })();
       this.#modules.set(url, mod);
     }

@@ -110,9 +110,9 @@ export function task<F extends AnyFunction = AnyFunction>(url: string | URL, nam
  * console.assert(squareTask.name === "square");
  * ```
  */
-export function defineTask<F extends AnyFunction>(url: string | URL, fn: F, name: string = fn.name): TaskOf<F> {
+export function defineTask<F extends AnyFunction>(url: string | URL, fn: F, name?: string): TaskOf<F> {
   if (typeof fn !== "function") throw new TypeError(`defineTask() needs a function, got ${describe(fn)}`);
-  return task<F>(url, name);
+  return task<F>(url, name ?? fn.name);
 }
 
 /**

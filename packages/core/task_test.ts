@@ -56,5 +56,6 @@ describe("defineTask()", () => {
 
   it("rejects a non-function", () => {
     expect(() => defineTask(import.meta.url, 42 as unknown as () => void)).toThrow(/needs a function, got number 42/);
+    expect(() => defineTask(import.meta.url, null as unknown as () => void)).toThrow(/needs a function, got null/);
   });
 });

@@ -199,7 +199,7 @@ class ProcessTransport implements Transport {
     this.#child = fork(entry, [], {
       serialization: "advanced",
       execArgv,
-      env: { ...process.env, ...options.env, CC_WORKER: "process" },
+      env: { ...process.env, ...options.env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.id = this.#child.pid ?? -1;

@@ -49,11 +49,26 @@ export function echo(value: unknown): unknown {
 }
 
 /** Waits until cancelled, then rejects with the abort reason. */
+let lastCancelReason: unknown;
+
 export function waitForCancel(): Promise<never> {
   const { signal } = currentTask();
   return new Promise((_, reject) => {
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        lastCancelReason = signal.reason;
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
+}
+
+/** What the last `waitForCancel` call's signal aborted with, as seen in the worker. */
+export function cancelReasonSeen(): { isError: boolean; name: string; message: string } {
+  const reason = lastCancelReason as Error;
+  return { isError: reason instanceof Error, name: reason?.name, message: reason?.message };
 }
 
 export async function withProgress(n: number): Promise<number> {
