@@ -3,7 +3,9 @@
  *
  * @module
  */
+
 import { InvalidStateError, TimeoutError } from "@cc/core";
+import { abortable } from "./_abortable.ts";
 import { checkDelay, checkFunction, checkSignal, describe, LongTimer } from "./_util.ts";
 
 /** Options of {@linkcode Timeout}, {@linkcode timeout} and {@linkcode timeoutAt}. */
@@ -140,30 +142,14 @@ export function timeoutAt<T>(
     t[Symbol.dispose]();
     return Promise.reject(signal.reason);
   }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      t[Symbol.dispose]();
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    const settle = (ok: boolean, v: unknown): void => {
-      signal.removeEventListener("abort", onAbort);
-      t[Symbol.dispose]();
-      if (ok) resolve(v as T);
-      else reject(v);
-    };
-    let p: T | PromiseLike<T>;
-    try {
-      p = fn(signal);
-    } catch (error) {
-      settle(false, error);
-      return;
-    }
-    Promise.resolve(p).then(
-      (v) => settle(true, v),
-      (e) => settle(false, e),
-    );
-  });
+  let p: T | PromiseLike<T>;
+  try {
+    p = fn(signal);
+  } catch (error) {
+    t[Symbol.dispose]();
+    return Promise.reject(error);
+  }
+  return abortable(p, signal).finally(() => t[Symbol.dispose]());
 }
 
 /**

@@ -43,9 +43,10 @@ describe("Lock", () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(await attempt).toBe(false);
     expect(lock.locked()).toBe(true);
-    lock.release();
     // The abandoned sleeper must not swallow the next wake-up.
-    expect(lock.tryAcquire()).toBe(true);
+    const next = lock.acquire();
+    lock.release();
+    expect(await next).toBe(true);
   });
 
   it("acquire({ timeout: 0 }) and a negative timeout just try", async () => {
@@ -160,11 +161,6 @@ describe("Lock across worker threads", () => {
 
   it("acquire() in workers makes the counter exact and keeps each worker alive while it waits", async () => {
     expect(await count(new Lock(), "async")).toBe(WORKERS * ITERATIONS);
-  });
-
-  it("control: without the lock the counter can lose updates (not asserted)", async () => {
-    const total = await count(null, "sync");
-    expect(total).toBeLessThanOrEqual(WORKERS * ITERATIONS);
   });
 
   it("an awaited acquire() on the main thread does not block the event loop", async () => {

@@ -173,8 +173,8 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
   #ident: number | undefined;
   #connection: WorkerConnection | undefined;
   #done: Promise<R> | undefined;
+  /** Joins waiting now (a join that timed out or was aborted no longer counts). */
   #joins = 0;
-  #joined = false;
   #revived = false;
 
   /**
@@ -370,8 +370,9 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
       }
     })();
     this.#done.catch((error: unknown) => {
-      // Python's default threading.excepthook: report a failure nobody is waiting for.
-      if (!this.#joined) console.error(`Exception in thread ${this.#name}:`, error);
+      // Python's default threading.excepthook: report a failure nobody is waiting for. This runs before
+      // the waiting joins' handlers (it was registered first), so `#joins` still counts them.
+      if (this.#joins === 0) console.error(`Exception in thread ${this.#name}:`, error);
     });
   }
 
@@ -477,7 +478,6 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
       throw new RangeError(`timeout must be a number of milliseconds, got ${String(timeout)}`);
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
-    this.#joined = true;
     if (this.#phase === "stopped") return done;
     this.#joins++;
     this.#updateRef();

@@ -16,6 +16,7 @@ const waitForRelease = task<typeof T.waitForRelease>(tasks, "waitForRelease");
 const arriveAndWait = task<typeof T.arriveAndWait>(tasks, "arriveAndWait");
 const notCloneable = task<typeof T.notCloneable>(tasks, "notCloneable");
 const exitWorker = task<typeof T.exitWorker>(tasks, "exitWorker");
+const failAfterRelease = task<typeof T.failAfterRelease>(tasks, "failAfterRelease");
 
 function latch(size = 2): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4 * size));
@@ -91,6 +92,18 @@ describe("Thread", () => {
     expect(t.isAlive()).toBe(false);
     await expect(t.join()).rejects.toThrow("not a number: y"); // a later join still sees it
     expect(errors).toHaveBeenCalledTimes(1);
+  });
+
+  it("reports a failure that comes after a join() timed out (nobody waits for it any more)", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const cells = latch();
+    const t = new Thread({ target: failAfterRelease, args: [cells], name: "late" });
+    t.start();
+    expect(await t.join({ timeout: 0 })).toBeUndefined();
+    release(cells);
+    await vi.waitFor(() => expect(errors).toHaveBeenCalledWith("Exception in thread late:", expect.any(TypeError)), {
+      timeout: 30_000,
+    });
   });
 
   it("does not report a failure that a pending join() receives", async () => {

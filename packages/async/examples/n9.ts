@@ -11,8 +11,8 @@
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { gather, limit } from "@cc/async";
+import { isMainModule } from "@cc/core";
 
 /** Options of {@linkcode main} and {@linkcode downloadUserPicture}. */
 export interface N9Options {
@@ -123,7 +123,7 @@ export async function main(options: N9Options = {}): Promise<N9Result[]> {
   });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta)) {
   const results = await main({ baseUrl: process.argv[2] ?? "https://randomuser.me" });
   if (results.some((r) => "error" in r)) process.exitCode = 1;
 }

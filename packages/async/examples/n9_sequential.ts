@@ -9,7 +9,7 @@
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { isMainModule } from "@cc/core";
 
 /** Options of {@linkcode main}. */
 export interface N9SequentialOptions {
@@ -74,6 +74,6 @@ export async function main(options: N9SequentialOptions = {}): Promise<string[]>
   return files;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta)) {
   await main({ baseUrl: process.argv[2] ?? "https://randomuser.me" });
 }

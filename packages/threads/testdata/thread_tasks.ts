@@ -31,6 +31,12 @@ export function waitForRelease(latch: Int32Array): number {
   return Atomics.load(latch, 0);
 }
 
+/** Blocks until `latch[0]` is no longer 0, then throws a TypeError. */
+export function failAfterRelease(latch: Int32Array): never {
+  Atomics.wait(latch, 0, 0);
+  throw new TypeError("failed after release");
+}
+
 /** Counts itself in `cells[0]`, waits until `cells[1]` is set (the host sees all arrivals), returns `id`. */
 export function arriveAndWait(cells: Int32Array, id: number): number {
   Atomics.add(cells, 0, 1);
