@@ -207,11 +207,16 @@ export const poolModel: DownloadModel = executorModel(
   "a multiprocessing-style Pool of --concurrency processes (the course's Pool)",
   (processes) => {
     const pool = new Pool({ processes });
+    const watched = new WeakSet<AbortSignal>();
     return {
       submitWith: (task, args, options) => {
         const future = pool.applyAsync(task, args).future;
-        // Pool has no per-call stop: an abort stops the pool (Python's terminate)
-        options.signal?.addEventListener("abort", () => void pool.terminate(), { once: true });
+        // Pool has no per-call stop: an abort stops the pool (Python's terminate); once per signal
+        const signal = options.signal;
+        if (signal && !watched.has(signal)) {
+          watched.add(signal);
+          signal.addEventListener("abort", () => void pool.terminate(), { once: true });
+        }
         return future;
       },
       [Symbol.asyncDispose]: async () => {

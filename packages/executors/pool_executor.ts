@@ -190,7 +190,8 @@ interface JobExtra {
   options: SubmitOptions | undefined;
   callOptions: CallOptions | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
-  onAbort: (() => void) | undefined;
+  /** True while the pool listens to `options.signal` for this job. */
+  watched: boolean;
   /** Set for stream slots: called with the worker instead of sending a call. */
   onDispatch: ((worker: PoolWorker) => void) | undefined;
   /** The worker call's id, to cancel it. */
@@ -202,7 +203,7 @@ function newExtra(): JobExtra {
     options: undefined,
     callOptions: undefined,
     timer: undefined,
-    onAbort: undefined,
+    watched: false,
     onDispatch: undefined,
     callId: 0,
   };
@@ -329,6 +330,7 @@ export class PoolExecutor implements Executor {
   readonly #queue = new Deque<Job>();
   readonly #infos = new WeakMap<Task, TaskInfo>();
   readonly #infosByName = new Map<string, TaskInfo>();
+  readonly #watched = new Map<AbortSignal, Set<Job>>();
   #lastTask: Task | undefined;
   #lastInfo: TaskInfo | undefined;
   readonly #workers: PoolWorker[] = [];
@@ -400,13 +402,39 @@ export class PoolExecutor implements Executor {
     this.#applyOptions(job, options);
     this.#enqueue(job);
     const signal = options.signal;
-    if (signal && !job.done()) {
-      const onAbort = () => this.#abort(job, signal.reason);
-      job.extra!.onAbort = onAbort;
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
+    if (signal && !job.done()) this.#watch(job, signal);
     return job;
   }
+
+  /**
+   * Aborts `job` when `signal` does. One listener per signal, however many jobs share it (a caller
+   * that passes one signal to a thousand submits adds one listener, not a thousand).
+   */
+  #watch(job: Job, signal: AbortSignal): void {
+    let jobs = this.#watched.get(signal);
+    if (jobs === undefined) {
+      jobs = new Set();
+      this.#watched.set(signal, jobs);
+      signal.addEventListener("abort", this.#onSignalAbort, { once: true });
+    }
+    jobs.add(job);
+    job.extra!.watched = true;
+  }
+
+  #unwatch(job: Job, signal: AbortSignal): void {
+    job.extra!.watched = false;
+    const jobs = this.#watched.get(signal);
+    if (jobs === undefined || !jobs.delete(job) || jobs.size > 0) return;
+    this.#watched.delete(signal);
+    signal.removeEventListener("abort", this.#onSignalAbort);
+  }
+
+  readonly #onSignalAbort = (event: Event): void => {
+    const signal = event.target as AbortSignal;
+    const jobs = this.#watched.get(signal);
+    this.#watched.delete(signal);
+    if (jobs) for (const job of jobs) this.#abort(job, signal.reason);
+  };
 
   /** Checks `task` and returns what the pool knows of it. */
   #infoOf(task: Task): TaskInfo {
@@ -684,10 +712,7 @@ export class PoolExecutor implements Executor {
       clearTimeout(extra.timer);
       extra.timer = undefined;
     }
-    if (extra.onAbort) {
-      extra.options?.signal?.removeEventListener("abort", extra.onAbort);
-      extra.onAbort = undefined;
-    }
+    if (extra.watched) this.#unwatch(job, extra.options!.signal!);
   }
 
   #onWorkerIdle(worker: PoolWorker): void {

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { getEventListeners } from "node:events";
 import { fileURLToPath } from "node:url";
 import {
   BrokenThreadPool,
@@ -248,6 +249,27 @@ describe("ThreadPoolExecutor", () => {
       release(l, 0);
       await running;
       expect(Atomics.load(l, 1)).toBe(0);
+    });
+
+    it("listens once to a signal shared by many submits, and stops listening when they are done", async () => {
+      const executor = pool({ maxWorkers: 1 });
+      const l = latch();
+      const running = executor.submit(hold, l, 0);
+      const controller = new AbortController();
+      const queued = Array.from({ length: 50 }, (_, i) =>
+        executor.submitWith(square, [i], { signal: controller.signal }),
+      );
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+      controller.abort();
+      expect(queued.every((f) => f.cancelled())).toBe(true);
+      await started(l, 0);
+      release(l, 0);
+      await running;
+      const other = new AbortController();
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => executor.submitWith(square, [i], { signal: other.signal })),
+      );
+      expect(getEventListeners(other.signal, "abort")).toHaveLength(0);
     });
 
     it("an already aborted signal cancels at once", () => {
