@@ -24,10 +24,11 @@ describe("asCompleted()", () => {
   it("yields the Future objects themselves, not their results", async () => {
     const futures = [successfulFuture(1), runningFuture()];
     queueMicrotask(() => futures[1]!.setResult(2));
-    for await (const future of asCompleted(futures)) {
-      expect(future).toBeInstanceOf(Future);
-      expect(futures).toContain(future);
-    }
+    const yielded: unknown[] = [];
+    for await (const future of asCompleted(futures)) yielded.push(future);
+    expect(yielded).toEqual([futures[0], futures[1]]);
+    expect(yielded[0]).toBe(futures[0]);
+    expect(yielded[1]).toBe(futures[1]);
     const first = await asCompleted([successfulFuture(3)]).next();
     expect(first.value).toBeInstanceOf(Future);
   });
@@ -35,12 +36,15 @@ describe("asCompleted()", () => {
   it("types the loop variable as a Future, not as the awaited result (TypeScript)", async () => {
     // Twice: TypeScript caches iteration types, and the second loop takes the cached path.
     for (let round = 0; round < 2; round++) {
+      let seen = 0;
       for await (const future of asCompleted([successfulFuture(1)])) {
         const typed: Future<number> = future;
         const result: number = typed.resultNow();
         expect(result).toBe(1);
         expect(await typed).toBe(1);
+        seen++;
       }
+      expect(seen).toBe(1);
     }
   });
 
