@@ -878,6 +878,17 @@ export class PoolExecutor implements Executor {
     if (wait) await this.#closing;
   }
 
+  /**
+   * Stops at once (Python's `Pool.terminate`): cancels the queued tasks, terminates every worker (a
+   * child process gets SIGTERM, then SIGKILL if it has not exited after a second), fails the running
+   * tasks with `WorkerExitError`, and resolves once every worker has exited.
+   */
+  async terminate(): Promise<void> {
+    void this.shutdown({ wait: false, cancelFutures: true });
+    await Promise.all(this.#workers.map((w) => w.connection.terminate()));
+    await this.shutdown({ wait: true });
+  }
+
   /** Shuts down and waits (`await using pool = new ThreadPoolExecutor()`). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });

@@ -303,6 +303,19 @@ describe("ThreadPoolExecutor", () => {
       expect(after).not.toBe(before);
     });
 
+    it("terminate() stops the running tasks, cancels the queued ones and ends every worker", async () => {
+      const executor = pool({ maxWorkers: 1 });
+      const l = latch();
+      const running = executor.submit(stuck, l, 0);
+      const queued = executor.submit(square, 3);
+      await started(l, 0);
+      await executor.terminate();
+      expect(await running.exception()).toBeInstanceOf(WorkerExitError);
+      expect(queued.cancelled()).toBe(true);
+      expect(executor.stats().workers).toBe(0);
+      expect(() => executor.submit(square, 1)).toThrow(InvalidStateError);
+    });
+
     it("a timeout counts from dispatch, not from submit", async () => {
       const executor = pool({ maxWorkers: 1 });
       const l = latch();

@@ -345,22 +345,12 @@ export class Pool implements AsyncDisposable {
   }
 
   /**
-   * Stops the workers at once (SIGTERM, Python's `terminate`): queued calls are cancelled, running
-   * ones fail with `WorkerExitError`. Resolves once every worker has exited.
+   * Stops the workers at once (SIGTERM, then SIGKILL after a second; Python's `terminate`): queued calls
+   * are cancelled, running ones fail with `WorkerExitError`. Resolves once every worker has exited.
    */
   terminate(): Promise<void> {
     this.#state = "TERMINATE";
-    this.#terminating ??= (async () => {
-      await this.#executor.shutdown({ wait: false, cancelFutures: true });
-      for (const { id } of this.#executor.stats().perWorker) {
-        try {
-          process.kill(id, "SIGTERM");
-        } catch {
-          // already gone
-        }
-      }
-      await this.#executor.shutdown({ wait: true });
-    })();
+    this.#terminating ??= this.#executor.terminate();
     return this.#terminating;
   }
 

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import {
   task,
   WorkerExitError,
 } from "@cc/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Pool, type PoolOptions } from "./mod.ts";
 import type * as T from "./testdata/tasks.ts";
 
@@ -189,6 +190,19 @@ describe("Pool", () => {
     await expect(queued.get()).rejects.toBeInstanceOf(CancelledError);
     expect(p.stats().workers).toBe(0);
     await p.join();
+  });
+
+  it("terminate() also stops a child that ignores SIGTERM", async () => {
+    const p = pool({ processes: 1 });
+    const dir = await mkdtemp(join(tmpdir(), "cc-sigterm-"));
+    const marker = join(dir, "ignoring");
+    const stubborn = p.applyAsync(task<typeof T.ignoreSigterm>(tasks, "ignoreSigterm"), [marker]);
+    // a file is the latch here: no memory is shared with a child process
+    await vi.waitFor(() => expect(existsSync(marker)).toBe(true), { timeout: 30_000, interval: 10 });
+    await p.terminate();
+    expect(await stubborn.future.exception()).toBeInstanceOf(WorkerExitError);
+    expect(p.stats().workers).toBe(0);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("await using closes and joins after the outstanding work", async () => {

@@ -86,7 +86,8 @@ function hostState(p: Process<unknown>, what: string): HostState {
 
 function signal(p: Process<unknown>, what: string, name: NodeJS.Signals): void {
   const connection = hostState(p, what).connection;
-  if (!connection || connection.exited) return;
+  // a child that never got a pid (it failed to spawn) has id -1, and kill(-1) would signal every process
+  if (!connection || connection.exited || connection.transport.id <= 0) return;
   try {
     process.kill(connection.transport.id, name);
   } catch {

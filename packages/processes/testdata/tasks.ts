@@ -62,6 +62,15 @@ export function forever(): Promise<never> {
   return new Promise(() => {});
 }
 
+/** Ignores SIGTERM, writes `marker` once it does, and never settles (terminate() must kill the child). */
+export async function ignoreSigterm(marker: string): Promise<never> {
+  process.on("SIGTERM", () => {});
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(marker, "");
+  setInterval(() => {}, 1000);
+  return new Promise(() => {});
+}
+
 /** Returns `value`; with `waitFor`, only once that file exists (a cross-process latch for ordering tests). */
 export async function echo(item: { value: number; waitFor?: string }): Promise<number> {
   const { existsSync } = await import("node:fs");
