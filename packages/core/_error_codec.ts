@@ -25,6 +25,8 @@ export interface EncodedError {
   readonly cause?: unknown;
   readonly errors?: unknown[];
   readonly props?: Record<string, unknown>;
+  /** Set for cc's own errors (branded), whose class is recreated by name. */
+  readonly cc?: 1;
 }
 
 /** A thrown value that is not an Error (a string, a number, a plain object…). */
@@ -33,7 +35,7 @@ interface EncodedValue {
   readonly value: unknown;
 }
 
-const KNOWN: Record<string, { prototype: Error }> = {
+const BUILT_IN: Record<string, { prototype: Error }> = {
   Error,
   TypeError,
   RangeError,
@@ -42,6 +44,10 @@ const KNOWN: Record<string, { prototype: Error }> = {
   EvalError,
   URIError,
   AggregateError: AggregateError,
+};
+
+/** cc's own classes: recreated only for errors that carry cc's brand (see errors.ts). */
+const CC_OWN: Record<string, { prototype: Error }> = {
   CancelledError,
   TimeoutError,
   InvalidStateError,
@@ -53,6 +59,8 @@ const KNOWN: Record<string, { prototype: Error }> = {
   CloneError: CloneError,
   QueueFullError: QueueFullError,
 };
+
+const CC_BRAND = Symbol.for("cc.error");
 
 const SKIP = new Set(["name", "message", "stack", "cause", "errors"]);
 
@@ -82,6 +90,7 @@ export function encodeError(error: unknown, depth = 0): EncodedError | EncodedVa
   const out: {
     -readonly [K in keyof EncodedError]: EncodedError[K];
   } = { $ccError: 1, cls, name: String(e.name), message: String(e.message), stack: e.stack };
+  if ((e as unknown as Record<symbol, unknown>)[CC_BRAND] === true) out.cc = 1;
   if ("cause" in e && depth < 16) out.cause = encodeError(e.cause, depth + 1);
   if (Array.isArray(e.errors) && depth < 16) out.errors = e.errors.map((x) => encodeError(x, depth + 1));
   if (props) out.props = props;
@@ -98,7 +107,11 @@ export function decodeError(encoded: unknown): unknown {
   if (enc.cls === "DOMException") {
     error = new DOMException(enc.message, enc.name) as unknown as Error;
   } else {
-    const Known = Object.hasOwn(KNOWN, enc.cls) ? KNOWN[enc.cls] : undefined;
+    const Known = Object.hasOwn(BUILT_IN, enc.cls)
+      ? BUILT_IN[enc.cls]
+      : enc.cc === 1 && Object.hasOwn(CC_OWN, enc.cls)
+        ? CC_OWN[enc.cls]
+        : undefined;
     if (Known) {
       error = Object.create(Known.prototype) as Error;
       Object.defineProperty(error, "message", { value: enc.message, writable: true, configurable: true });

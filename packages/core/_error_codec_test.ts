@@ -51,6 +51,17 @@ describe("error codec", () => {
     expect((out.cause as Error).cause).toBe("deepest");
   });
 
+  it("does not mistake a user's class named like one of cc's for cc's", () => {
+    class TimeoutError extends Error {
+      override name = "TimeoutError";
+    }
+    const out = roundTrip(new TimeoutError("mine")) as RemoteError;
+    expect(out).toBeInstanceOf(RemoteError);
+    expect(out.remoteClass).toBe("TimeoutError");
+    expect(out.name).toBe("TimeoutError");
+    expect(out.message).toBe("mine");
+  });
+
   it("keeps DOMException names such as AbortError", () => {
     const out = roundTrip(new DOMException("stopped", "AbortError")) as DOMException;
     expect(out).toBeInstanceOf(DOMException);

@@ -218,3 +218,20 @@ export class RemoteError extends Error {
 export class QueueFullError extends Error {
   override name = "QueueFullError";
 }
+
+// cc's own errors carry a brand under a global symbol, so that copies of @cc/core agree (a worker's
+// bundled runtime is one copy, the @cc/core a task module imports another). The error codec recreates
+// cc's classes only for errors that carry it: a user's own class that happens to be named
+// `TimeoutError` arrives as a `RemoteError` of that name, not as cc's `TimeoutError`.
+for (const cls of [
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  BrokenExecutorError,
+  WorkerExitError,
+  TaskLoadError,
+  CloneError,
+  QueueFullError,
+]) {
+  Object.defineProperty(cls.prototype, Symbol.for("cc.error"), { value: true });
+}
