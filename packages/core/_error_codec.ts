@@ -1,6 +1,7 @@
 // Errors crossing a thread or process boundary. Structured clone keeps only a few built-in error
 // classes and drops own properties and custom classes, so errors are encoded by hand: class name,
 // name, message, stack, cause chain, AggregateError's errors and cloneable own properties.
+import { serialize } from "node:v8";
 import {
   BrokenExecutorError,
   BrokenProcessPool,
@@ -64,10 +65,14 @@ const CC_BRAND = Symbol.for("cc.error");
 
 const SKIP = new Set(["name", "message", "stack", "cause", "errors"]);
 
+/**
+ * True if `value` can cross both boundaries: `v8.serialize` (a child process's channel) refuses what
+ * structured clone refuses and also a `SharedArrayBuffer`, so one check serves threads and processes.
+ */
 function cloneable(value: unknown): boolean {
   if (value === null || typeof value !== "object") return typeof value !== "function" && typeof value !== "symbol";
   try {
-    structuredClone(value);
+    serialize(value);
     return true;
   } catch {
     return false;

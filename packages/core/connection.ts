@@ -8,7 +8,6 @@
  */
 import type { TransferListItem } from "node:worker_threads";
 import { CallTable } from "./_call_table.ts";
-import { findUncloneable } from "./_clone.ts";
 import { decodeError, encodeError } from "./_error_codec.ts";
 import { packRun } from "./_run_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
@@ -30,6 +29,7 @@ import {
 import { isShareable, SHAREABLE } from "./shareable.ts";
 import type { Task } from "./task.ts";
 import type { ExitInfo, Transport } from "./transport.ts";
+import { findUncloneable } from "./uncloneable.ts";
 
 /** Receives the outcome of one call. The engine's task records implement it (no closure per call). */
 export interface CallSink {

@@ -16,3 +16,4 @@ export * from "./shareable.ts";
 export * from "./task.ts";
 export * from "./transfer.ts";
 export * from "./transport.ts";
+export * from "./uncloneable.ts";

@@ -1,5 +1,6 @@
 // Entry point of a cc child process: serves task calls over the IPC channel (advanced serialization).
 // The child exits when its parent goes away (the channel disconnects), so no orphan is left behind.
+import { serialize } from "node:v8";
 import { serveTasks } from "./runtime.ts";
 
 if (!process.send) throw new Error("@cc/core process_entry must run in a child process with an IPC channel");
@@ -10,6 +11,9 @@ serveTasks({
     process.send?.(message);
   },
   listen: (handler) => process.on("message", handler as (message: unknown) => void),
+  checkClone: (value) => {
+    serialize(value); // what the channel's "advanced" serialization accepts
+  },
   exit: (code) => {
     if (exiting) return;
     exiting = true;

@@ -9,7 +9,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import type { TransferListItem } from "node:worker_threads";
-import { findUncloneable } from "./_clone.ts";
 import { decodeError, encodeError } from "./_error_codec.ts";
 import { unpackRun } from "./_run_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
@@ -30,6 +29,7 @@ import {
 } from "./protocol.ts";
 import { describe } from "./task.ts";
 import { isTransfer } from "./transfer.ts";
+import { type CloneCheck, findUncloneable } from "./uncloneable.ts";
 
 /** The worker's end of a transport. */
 export interface RuntimePort {
@@ -46,6 +46,17 @@ export interface RuntimePort {
   poll?: () => HostMessage | undefined;
   /** Milliseconds to keep polling with {@linkcode RuntimePort.poll}. */
   spinMs?: number;
+  /**
+   * Milliseconds an idle worker keeps polling with {@linkcode RuntimePort.poll} after its last call
+   * ended, before it sleeps: a task sent back at once is picked up without waking a sleeping thread.
+   * It is spent only while nothing runs, so it never delays a call. Default: 0 (off).
+   */
+  lingerMs?: number;
+  /**
+   * Throws if a value cannot be posted (used to find the path of a bad result). Default: structured
+   * clone; a child process passes `v8.serialize`, which its channel uses.
+   */
+  checkClone?: CloneCheck;
   /** Send `process.stdout`/`stderr` writes through the reply stream (worker threads). */
   routeOutput?: boolean;
 }
@@ -168,6 +179,11 @@ class Runtime {
       this.#handling = false;
     }
     this.flush();
+  }
+
+  /** True when no call runs or waits to start and no reply waits to be sent. */
+  get idle(): boolean {
+    return this.#running.size === 0 && this.#starting === 0 && !this.#flushQueued && !this.#closing;
   }
 
   onMessage(message: HostMessage): void {
@@ -535,7 +551,7 @@ class Runtime {
         this.#port.post([id, status, value], mine);
       } catch (error) {
         const base = status === STATUS_ERROR ? "error" : status === STATUS_PROGRESS ? "progress" : "result";
-        const found = findUncloneable(value, base);
+        const found = findUncloneable(value, base, this.#port.checkClone);
         const reason = found
           ? new CloneError(found.path, found.what)
           : new CloneError(base, error instanceof Error ? error.message : String(error));
@@ -628,7 +644,7 @@ export function serveTasks(port: RuntimePort): void {
   if (port.routeOutput) routeOutput(runtime);
   process.on("uncaughtException", (error) => runtime.fatal(error));
   process.on("unhandledRejection", (reason) => runtime.fatal(reason));
-  const { poll, spinMs = 0 } = port;
+  const { poll, spinMs = 0, lingerMs = 0 } = port;
   if (poll && spinMs > 0) {
     // Low-latency mode: a core stays busy for `spinMs` after each message, so the next call is picked
     // up at once instead of waking a sleeping thread.
@@ -641,6 +657,22 @@ export function serveTasks(port: RuntimePort): void {
         runtime.handle(next);
         until = performance.now() + spinMs;
       }
+    });
+  } else if (poll && lingerMs > 0) {
+    // Lingering: once idle, poll briefly before sleeping. A host that answers a reply with the next
+    // task (a sequential loop) reaches a thread that is still awake, which saves the wake-up of a
+    // sleeping thread: on a 2-core VM, a third of a round trip.
+    port.listen((message) => {
+      runtime.handle(message);
+      if (!runtime.idle) return;
+      let until = performance.now() + lingerMs;
+      do {
+        const next = poll();
+        if (next === undefined) continue;
+        runtime.handle(next);
+        if (!runtime.idle) return; // a call still runs: back to the event loop, which it may need
+        until = performance.now() + lingerMs;
+      } while (performance.now() < until);
     });
   } else {
     port.listen((message) => runtime.handle(message));

@@ -5,7 +5,7 @@ import { serveTasks } from "./runtime.ts";
 
 const port = parentPort;
 if (!port) throw new Error("@cc/core thread_entry must run in a worker thread");
-const data = workerData as { spinMs?: number; replyPort?: MessagePort } | null;
+const data = workerData as { spinMs?: number; lingerMs?: number; replyPort?: MessagePort } | null;
 // low-latency mode: replies go on their own port, which the host can poll
 const out = data?.replyPort ?? port;
 serveTasks({
@@ -14,5 +14,6 @@ serveTasks({
   exit: (code) => process.exit(code),
   poll: () => receiveMessageOnPort(port)?.message as HostMessage | undefined,
   spinMs: data?.spinMs ?? 0,
+  lingerMs: data?.lingerMs ?? 0,
   routeOutput: true,
 });

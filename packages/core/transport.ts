@@ -8,7 +8,6 @@
 
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { serialize } from "node:v8";
 import type { TransferListItem } from "node:worker_threads";
 import {
   MessageChannel,
@@ -19,6 +18,7 @@ import {
 } from "node:worker_threads";
 import { findTsx, tsxSearchPath } from "./_typescript.ts";
 import type { HostMessage, WorkerMessage } from "./protocol.ts";
+import { cloneCheck, containsSharedMemory } from "./uncloneable.ts";
 
 /** Where a worker runs: a thread of this process, or a child process. */
 export type WorkerKind = "thread" | "process";
@@ -52,6 +52,11 @@ export interface SpawnOptions {
    * Default: 0 (off).
    */
   spinMs?: number;
+  /**
+   * Threads only: milliseconds a worker that has gone idle keeps polling for its next message before it
+   * sleeps, so a task sent right after a reply finds it awake. Default: 0 (off).
+   */
+  lingerMs?: number;
 }
 
 /** A running worker, as the host sees it. */
@@ -83,6 +88,8 @@ export interface Transport {
 }
 
 const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+/** What a child process can receive: no shared memory, and what `v8.serialize` accepts. */
+const processCheck = cloneCheck("process");
 
 function tsxOrThrow(): { api: string; loader: string } {
   const tsx = findTsx(tsxSearchPath(undefined));
@@ -113,7 +120,7 @@ class ThreadTransport implements Transport {
       replyPort = channel.port2;
     }
     const workerOptions = {
-      workerData: { spinMs: this.spinMs, replyPort },
+      workerData: { spinMs: this.spinMs, lingerMs: options.lingerMs ?? 0, replyPort },
       transferList: replyPort ? [replyPort] : undefined,
       resourceLimits: options.resourceLimits,
       execArgv: options.execArgv,
@@ -219,11 +226,14 @@ class ProcessTransport implements Transport {
 
   post(message: HostMessage): void {
     if (!this.#child.connected) throw new Error(`child process ${this.id} is not connected`);
+    // The channel would copy a typed array on a SharedArrayBuffer without a word, and the caller meant
+    // to share it: refuse it here, where every message passes (calls, streams, initializer arguments).
+    // The connection then finds the calls at fault with checkClone.
+    if (containsSharedMemory(message)) throw new TypeError("shared memory cannot reach a child process");
     this.#child.send(message);
   }
   checkClone(value: unknown): void {
-    // what the IPC channel's "advanced" serialization accepts (no SharedArrayBuffer, no MessagePort)
-    serialize(value);
+    processCheck(value);
   }
   ref(): void {
     this.#child.ref();

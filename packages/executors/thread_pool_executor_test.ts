@@ -478,6 +478,20 @@ describe("ThreadPoolExecutor", () => {
       expect(all.every((r, i) => r === i * i)).toBe(true);
     });
 
+    it("a lingering worker (lingerMs) still runs async and timer-driven tasks, and stops at shutdown", async () => {
+      // A linger of minutes: if an idle worker kept polling while a call waited on its event loop, the
+      // timer task below would hang; if it kept polling after shutdown, shutdown would hang.
+      const executor = pool({ maxWorkers: 1, lingerMs: 600_000 });
+      for (let i = 0; i < 20; i++) expect(await executor.submit(square, i)).toBe(i * i);
+      expect(await executor.submit(task<(n: number) => Promise<number>>(tasks, "sumOfSquaresNested"), 3)).toBe(14);
+      await expect(executor.submit(task<(m: string) => never>(tasks, "throwFromTimer"), "timer")).rejects.toThrow(
+        "timer",
+      );
+      expect(await executor.submit(square, 7)).toBe(49);
+      await executor.shutdown();
+      expect(executor.stats().workers).toBe(0);
+    });
+
     it("low-latency mode delivers errors, a dying worker's last words and its exit", async () => {
       const executor = pool({ maxWorkers: 1, spinMs: 2 });
       await expect(executor.submit(fail, "boom")).rejects.toThrow("boom");
@@ -548,6 +562,8 @@ describe("ThreadPoolExecutor", () => {
       [{ maxQueue: 0 }, RangeError, "maxQueue"],
       [{ maxTasksPerWorker: 0.5 }, RangeError, "maxTasksPerWorker"],
       [{ idleTimeout: -1 }, RangeError, "idleTimeout"],
+      [{ lingerMs: -1 }, RangeError, "lingerMs"],
+      [{ lingerMs: "1" }, TypeError, "lingerMs"],
       [{ initializer: () => 1 }, TypeError, "initializer must be a task"],
       [{ initArgs: "x" }, TypeError, "initArgs must be an array"],
     ])("rejects bad options %j", (options, Err, message) => {

@@ -5,9 +5,8 @@
  */
 import { availableParallelism } from "node:os";
 import { BrokenProcessPool, CancelledError, InvalidStateError, type Task } from "@cc/core";
-import type { PoolExecutor, PoolExecutorOptions, PoolStats } from "@cc/executors";
+import { PoolExecutor, type PoolExecutorOptions, type PoolStats } from "@cc/executors";
 import { Future } from "@cc/futures";
-import { ProcessEngine } from "./_process_engine.ts";
 import { AsyncResult } from "./async_result.ts";
 
 /** Options of {@linkcode Pool}. */
@@ -96,7 +95,7 @@ export class Pool implements AsyncDisposable {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     const { processes, initializer, initArgs, maxtasksperchild, execArgv, env, resourceLimits } = options;
     this.processes = positiveInteger("processes", processes) ?? availableParallelism();
-    this.#executor = new ProcessEngine("process", {
+    this.#executor = new PoolExecutor("process", {
       maxWorkers: this.processes,
       initializer,
       initArgs,

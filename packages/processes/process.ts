@@ -7,6 +7,8 @@
 import { constants } from "node:os";
 import {
   CloneError,
+  cloneCheck,
+  findUncloneable,
   InvalidStateError,
   SHAREABLE,
   type SharedHandle,
@@ -17,8 +19,10 @@ import {
   WorkerConnection,
   WorkerExitError,
 } from "@cc/core";
-import { findUncloneable } from "./_cross_process.ts";
 import { nothingTask, runProcessObjectTask } from "./_process_runner.ts";
+
+/** What a child process can receive (no shared memory; what `v8.serialize` accepts). */
+const TO_CHILD = cloneCheck("process");
 
 /** Options of {@linkcode Process}. */
 export interface ProcessOptions<A extends unknown[] = unknown[], R = unknown> {
@@ -275,12 +279,12 @@ export class Process<R = unknown> {
       taskExportName(ctor.exportName ?? ctor.name);
       const fields: Record<string, unknown> = {};
       for (const key of Object.keys(this)) fields[key] = (this as Record<string, unknown>)[key];
-      const bad = findUncloneable(fields, "this");
+      const bad = findUncloneable(fields, "this", TO_CHILD);
       if (bad) throw new CloneError(bad.path, bad.what, `${ctor.name}.run`);
       runTask = runProcessObjectTask;
       runArgs = [this];
     } else {
-      const bad = findUncloneable(state.args, "args");
+      const bad = findUncloneable(state.args, "args", TO_CHILD);
       if (bad) throw new CloneError(bad.path, bad.what, state.target?.name);
       runTask = state.target ?? nothingTask;
       runArgs = state.args;

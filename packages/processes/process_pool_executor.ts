@@ -5,8 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { BrokenProcessPool } from "@cc/core";
-import type { PoolExecutorOptions } from "@cc/executors";
-import { ProcessEngine } from "./_process_engine.ts";
+import { PoolExecutor, type PoolExecutorOptions } from "@cc/executors";
 
 /** Options of {@linkcode ProcessPoolExecutor}. */
 export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {
@@ -47,7 +46,7 @@ export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {
  * console.log(futures.map((f) => f.resultNow())); // [15129, 207936, 622521]
  * ```
  */
-export class ProcessPoolExecutor extends ProcessEngine {
+export class ProcessPoolExecutor extends PoolExecutor {
   constructor(options: ProcessPoolExecutorOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     const { maxTasksPerChild, ...rest } = options;

@@ -199,6 +199,27 @@ describe("ProcessPoolExecutor", () => {
       expect(await executor.submit(square, 4)).toBe(16);
     });
 
+    it("shared memory is refused on every path to a child: stream() arguments and initArgs too", async () => {
+      const shared = new Int32Array(new SharedArrayBuffer(8));
+      const executor = pool({ maxWorkers: 1 });
+      const streamed = async () => {
+        for await (const _ of executor.stream(task<(v: unknown) => AsyncGenerator<number>>(tasks, "echoEach"), [
+          shared,
+        ])) {
+          // never reached: the call fails before it is sent
+        }
+      };
+      const error = await streamed().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CloneError);
+      expect(error).toMatchObject({ path: "args[0]", what: "a Int32Array on a SharedArrayBuffer" });
+      expect(await executor.submit(square, 5)).toBe(25);
+
+      const initialised = pool({ maxWorkers: 1, initializer: task(tasks, "init"), initArgs: [{ cells: shared }] });
+      await expect(initialised.submit(square, 1)).rejects.toBeInstanceOf(BrokenProcessPool);
+      expect(initialised.broken?.cause).toBeInstanceOf(CloneError);
+      expect(initialised.broken?.cause).toMatchObject({ path: "args[0].cells" });
+    });
+
     it("copies Map, Set, Date, BigInt, typed arrays and errors (structured clone)", async () => {
       const executor = pool({ maxWorkers: 1 });
       const values = [new Map([[1, 2]]), new Set([1]), new Date(0), 10n, new Uint8Array(3), new Error("e")];

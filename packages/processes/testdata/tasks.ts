@@ -79,3 +79,7 @@ export async function echo(item: { value: number; waitFor?: string }): Promise<n
   }
   return item.value;
 }
+
+export async function* echoEach(values: Iterable<unknown>): AsyncGenerator<unknown> {
+  for (const value of values) yield value;
+}
