@@ -1,6 +1,6 @@
 // Executor.map: results in input order, the input read lazily with a bounded number of chunks in flight.
 import { type Task, TimeoutError } from "@cc/core";
-import type { Future } from "@cc/futures";
+import { Future } from "@cc/futures";
 import { Deque } from "./_deque.ts";
 import type { MapOptions } from "./executor.ts";
 
@@ -17,13 +17,17 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   return value;
 }
 
-/** Runs `task` over `iterable` on `executor` (see `Executor.map`). */
+/**
+ * Runs `task` over `iterable` on `executor` (see `Executor.map`). `ordered: false` yields each result
+ * as soon as it is ready (Python's `Pool.imap_unordered`), with the same bounds, timeout and abort.
+ */
 export function runMap<T, R>(
   executor: ChunkSubmitter,
   task: Task,
   iterable: Iterable<T> | AsyncIterable<T>,
   options: MapOptions,
   maxWorkers: number,
+  ordered = true,
 ): AsyncIterableIterator<R> {
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
   const chunksize = positiveInteger("chunksize", options.chunksize, 1);
@@ -34,37 +38,53 @@ export function runMap<T, R>(
   }
   const isAsync = typeof (iterable as AsyncIterable<T>)?.[Symbol.asyncIterator] === "function";
   if (!isAsync && typeof (iterable as Iterable<T>)?.[Symbol.iterator] !== "function") {
-    throw new TypeError("map() needs an iterable or an async iterable");
+    throw new TypeError(`${ordered ? "map" : "imapUnordered"}() needs an iterable or an async iterable`);
   }
   const deadline = timeout === undefined ? undefined : performance.now() + Math.max(0, timeout);
-  return generate<T, R>(executor, task, iterable, isAsync, chunksize, buffersize, deadline, signal);
+  const iterator = isAsync
+    ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : (iterable as Iterable<T>)[Symbol.iterator]();
+  return generate<T, R>(executor, task, iterator, { chunksize, buffersize, deadline, signal, ordered });
+}
+
+interface Plan {
+  readonly chunksize: number;
+  readonly buffersize: number;
+  readonly deadline: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly ordered: boolean;
 }
 
 async function* generate<T, R>(
   executor: ChunkSubmitter,
   task: Task,
-  iterable: Iterable<T> | AsyncIterable<T>,
-  isAsync: boolean,
-  chunksize: number,
-  buffersize: number,
-  deadline: number | undefined,
-  signal: AbortSignal | undefined,
+  iterator: Iterator<T> | AsyncIterator<T>,
+  { chunksize, buffersize, deadline, signal, ordered }: Plan,
 ): AsyncGenerator<R, void, undefined> {
-  const iterator = isAsync
-    ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
-    : (iterable as Iterable<T>)[Symbol.iterator]();
+  // ordered: every future, in input order. Unordered: the finished ones, in the order they finished,
+  // while the others wait in `running`.
   const pending = new Deque<Future<unknown>>();
+  const running = new Set<Future<unknown>>();
+  let wake: Future<void> | undefined;
+  const onDone = (future: Future<unknown>): void => {
+    running.delete(future);
+    pending.push(future);
+    const waiting = wake;
+    wake = undefined;
+    if (waiting !== undefined && !waiting.done()) waiting.setResult(undefined);
+  };
   let exhausted = false;
 
   const fill = async (): Promise<void> => {
-    while (!exhausted && pending.length < buffersize) {
+    while (!exhausted && pending.length + running.size < buffersize) {
+      let future: Future<unknown>;
       if (chunksize === 1) {
         const step = await iterator.next();
         if (step.done) {
           exhausted = true;
           return;
         }
-        pending.push(executor.submit(task, step.value));
+        future = executor.submit(task, step.value);
       } else {
         const chunk: unknown[][] = [];
         while (chunk.length < chunksize) {
@@ -75,27 +95,42 @@ async function* generate<T, R>(
           }
           chunk.push([step.value]);
         }
-        if (chunk.length > 0) pending.push(executor._submitChunk(task, chunk));
+        if (chunk.length === 0) return;
+        future = executor._submitChunk(task, chunk);
       }
+      if (ordered) pending.push(future);
+      else {
+        running.add(future);
+        future.addDoneCallback(onDone);
+      }
+    }
+  };
+
+  /** Waits for `future` within the deadline; a timeout fails the whole map. */
+  const settled = async (future: Future<unknown>): Promise<unknown> => {
+    const remaining = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+    try {
+      return await future.result({ timeout: remaining, signal });
+    } catch (error) {
+      future.cancel();
+      if (error instanceof TimeoutError) {
+        const left = pending.length + running.size + (ordered ? 1 : 0);
+        throw new TimeoutError(`map() timed out: ${left} result(s) not ready`, { cause: error });
+      }
+      throw error;
     }
   };
 
   try {
     signal?.throwIfAborted();
     await fill();
-    while (pending.length > 0) {
-      const future = pending.shift()!;
-      const remaining = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
-      let value: unknown;
-      try {
-        value = await future.result({ timeout: remaining, signal });
-      } catch (error) {
-        future.cancel();
-        if (error instanceof TimeoutError) {
-          throw new TimeoutError(`map() timed out: ${pending.length + 1} result(s) not ready`, { cause: error });
-        }
-        throw error;
+    while (pending.length > 0 || running.size > 0) {
+      if (pending.length === 0) {
+        wake = new Future<void>();
+        await settled(wake); // the next one to finish
+        continue;
       }
+      const value = await settled(pending.shift()!);
       await fill();
       if (chunksize === 1) {
         yield value as R;
@@ -104,7 +139,9 @@ async function* generate<T, R>(
       }
     }
   } finally {
+    wake = undefined;
     for (const future of pending.drain()) future.cancel();
+    for (const future of running) future.cancel();
     if (!exhausted) await iterator.return?.();
   }
 }

@@ -847,6 +847,20 @@ export class PoolExecutor implements Executor {
     return runMap(this, task, iterable, options, this.maxWorkers);
   }
 
+  /**
+   * @internal Like {@linkcode PoolExecutor.map}, but yields each result as soon as it is ready (for
+   * `@cc/processes`' `Pool.imapUnordered`).
+   */
+  _mapUnordered<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<R> {
+    this.#infoOf(task);
+    if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
+    return runMap(this, task, iterable, options, this.maxWorkers, false);
+  }
+
   /** @internal Submits a chunk of argument lists for `map`. */
   _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
     const job = new Job<R[]>(this.#infoOf(task), chunk as unknown[]);

@@ -272,68 +272,7 @@ export class Pool implements AsyncDisposable {
   ): AsyncIterableIterator<R> {
     this.#checkRunning();
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
-    const chunksize = positiveInteger("chunksize", options.chunksize) ?? 1;
-    const isAsync = typeof (iterable as AsyncIterable<T>)?.[Symbol.asyncIterator] === "function";
-    if (!isAsync && typeof (iterable as Iterable<T>)?.[Symbol.iterator] !== "function") {
-      throw new TypeError("imapUnordered() needs an iterable or an async iterable");
-    }
-    const iterator = isAsync
-      ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
-      : (iterable as Iterable<T>)[Symbol.iterator]();
-    return this.#unordered<T, R>(task, iterator, chunksize, Math.max(4 * this.processes, 8));
-  }
-
-  async *#unordered<T, R>(
-    task: Task,
-    iterator: Iterator<T> | AsyncIterator<T>,
-    chunksize: number,
-    buffersize: number,
-  ): AsyncGenerator<R, void, undefined> {
-    const inFlight = new Set<Future<R[]>>();
-    const ready: Future<R[]>[] = [];
-    let wake: (() => void) | undefined;
-    let exhausted = false;
-    const onDone = (f: Future<R[]>): void => {
-      inFlight.delete(f);
-      ready.push(f);
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    const fill = async (): Promise<void> => {
-      while (!exhausted && inFlight.size + ready.length < buffersize) {
-        const chunk: unknown[][] = [];
-        while (chunk.length < chunksize) {
-          const step = await iterator.next();
-          if (step.done) {
-            exhausted = true;
-            break;
-          }
-          chunk.push([step.value]);
-        }
-        if (chunk.length === 0) break;
-        const future = this.#submitChunk<R>(task, chunk);
-        inFlight.add(future);
-        future.addDoneCallback(onDone);
-      }
-    };
-    try {
-      await fill();
-      while (inFlight.size > 0 || ready.length > 0) {
-        if (ready.length === 0) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          continue;
-        }
-        const values = await ready.shift()!.result();
-        await fill();
-        for (const value of values) yield value;
-      }
-    } finally {
-      for (const f of inFlight) f.cancel();
-      if (!exhausted) await iterator.return?.();
-    }
+    return this.#executor._mapUnordered(task, iterable, { chunksize: options.chunksize });
   }
 
   /** Prevents new tasks; the workers exit once the outstanding work is done (Python's `close`). */
