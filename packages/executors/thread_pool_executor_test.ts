@@ -12,7 +12,7 @@ import {
   WorkerExitError,
 } from "@cc/core";
 import { type Future, wait } from "@cc/futures";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "./mod.ts";
 import type * as T from "./testdata/tasks.ts";
 
@@ -320,9 +320,10 @@ describe("ThreadPoolExecutor", () => {
       const executor = pool({ maxWorkers: 1 });
       const l = latch();
       const blocker = executor.submit(hold, l, 0);
-      const timed = executor.submitWith(square, [7], { timeout: 30 });
+      const timed = executor.submitWith(square, [7], { timeout: 300 });
       await started(l, 0);
-      await new Promise((resolve) => setTimeout(resolve, 100)); // the queued task's budget would be spent
+      // time passes while it is queued: counted from submit, its budget would be spent
+      await new Promise((resolve) => setTimeout(resolve, 400));
       release(l, 0);
       await blocker;
       expect(await timed).toBe(49);
@@ -466,8 +467,7 @@ describe("ThreadPoolExecutor", () => {
       expect(ids[1]).not.toBe(ids[2]);
       const idle = pool({ maxWorkers: 1, idleTimeout: 0 });
       await idle.submit(square, 1);
-      for (let i = 0; i < 100 && idle.stats().workers > 0; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(idle.stats().workers).toBe(0);
+      await vi.waitFor(() => expect(idle.stats().workers).toBe(0), { timeout: 10_000, interval: 5 });
       expect(await idle.submit(square, 2)).toBe(4);
     });
 

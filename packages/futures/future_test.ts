@@ -445,7 +445,8 @@ describe("Future as a thenable and promise", () => {
       const future = new Future<number>();
       future.cancel();
       await expect(future).rejects.toBeInstanceOf(CancelledError);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Node reports unhandled rejections once the microtask queue has drained, before the next macrotask
+      await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).not.toHaveBeenCalled();
     } finally {
       process.off("unhandledRejection", unhandled);
@@ -459,7 +460,8 @@ describe("Future as a thenable and promise", () => {
       const future = new Future<number>();
       future.setException(new Error("never read"));
       exceptionFuture(new Error("never read either"));
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Node reports unhandled rejections once the microtask queue has drained, before the next macrotask
+      await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).not.toHaveBeenCalled();
     } finally {
       process.off("unhandledRejection", unhandled);
