@@ -64,6 +64,37 @@ export function assertMayBlock(method: string, asyncMethod: string): void {
   }
 }
 
+/**
+ * The non-blocking form of a primitive's wait: checks the timeout, then runs the algorithm with
+ * {@linkcode runAsync}. A bad option becomes a rejection, as every async method reports errors.
+ */
+export function waitAsync<T>(
+  what: string,
+  options: { timeout?: number; signal?: AbortSignal },
+  steps: (deadline: number) => Steps<T>,
+): Promise<T> {
+  try {
+    return runAsync(steps(deadlineOf(options.timeout, what)), options.signal);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * The blocking form of a primitive's wait (`method`, e.g. `Lock.acquireSync`): refused on the main
+ * thread (pointing at `asyncMethod`), otherwise the algorithm runs with {@linkcode runSync}.
+ */
+export function waitSync<T>(
+  method: string,
+  asyncMethod: string,
+  what: string,
+  options: { timeout?: number },
+  steps: (deadline: number) => Steps<T>,
+): T {
+  assertMayBlock(method, asyncMethod);
+  return runSync(steps(deadlineOf(options.timeout, what)));
+}
+
 /** Runs an algorithm to the end, sleeping with `Atomics.wait` (blocks the calling thread). */
 export function runSync<T>(steps: Steps<T>): T {
   let r = steps.next("ok");
@@ -116,7 +147,7 @@ type WaitAsync = (
   value: number,
   timeout?: number,
 ) => { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
-const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+const atomicsWaitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /**
  * `Atomics.waitAsync` alone does not keep Node alive, so a worker whose only job is `await lock.acquire()`
@@ -148,7 +179,7 @@ function sleepAsync(step: WaitStep, signal: AbortSignal | undefined): Promise<Wa
   const left = deadline - now();
   if (left <= 0) return Promise.resolve("timed-out");
   const finite = Number.isFinite(left);
-  const waited = waitAsync(cells, index, value, finite ? left : undefined);
+  const waited = atomicsWaitAsync(cells, index, value, finite ? left : undefined);
   if (!waited.async) return Promise.resolve(waited.value);
   const release = keepAlive();
   return new Promise((resolve) => {

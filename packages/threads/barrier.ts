@@ -6,7 +6,7 @@
 import { SHAREABLE, type Shareable, type SharedHandle } from "@cc/core";
 import { lockSteps, lockUninterruptibly, unlock } from "./_mutex.ts";
 import { adopt, cellsOf, sharedCells, takeAdopted } from "./_shared.ts";
-import { assertMayBlock, deadlineOf, describe, runAsync, runSync, type Steps, type WaitResult } from "./_wait.ts";
+import { deadlineOf, describe, runSync, type Steps, type WaitResult, waitAsync, waitSync } from "./_wait.ts";
 import type { WaitOptions, WaitSyncOptions } from "./wait_options.ts";
 
 // Cells: an internal mutex and a condition sequence (held only for a few instructions, never across a
@@ -203,12 +203,8 @@ export class Barrier implements Shareable {
    * ```
    */
   wait(options: WaitOptions = {}): Promise<number> {
-    try {
-      const deadline = deadlineOf(options.timeout ?? this.#timeout, "wait at a Barrier");
-      return runAsync(this.#waitSteps(deadline), options.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const { timeout = this.#timeout, signal } = options;
+    return waitAsync("wait at a Barrier", { timeout, signal }, (deadline) => this.#waitSteps(deadline));
   }
 
   /**
@@ -227,8 +223,10 @@ export class Barrier implements Shareable {
    * ```
    */
   waitSync(options: WaitSyncOptions = {}): number {
-    assertMayBlock("Barrier.waitSync", "barrier.wait");
-    return runSync(this.#waitSteps(deadlineOf(options.timeout ?? this.#timeout, "wait at a Barrier")));
+    const timeout = options.timeout ?? this.#timeout;
+    return waitSync("Barrier.waitSync", "barrier.wait", "wait at a Barrier", { timeout }, (deadline) =>
+      this.#waitSteps(deadline),
+    );
   }
 
   /**

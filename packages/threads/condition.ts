@@ -5,7 +5,7 @@
  */
 import { InvalidStateError, SHAREABLE, type Shareable, type SharedHandle } from "@cc/core";
 import { adopt, cellsOf, LOCK_INTERNALS, sharedCells, takeAdopted } from "./_shared.ts";
-import { assertMayBlock, deadlineOf, describe, runAsync, runSync, type Steps, type WaitResult } from "./_wait.ts";
+import { describe, type Steps, type WaitResult, waitAsync, waitSync } from "./_wait.ts";
 import { Lock } from "./lock.ts";
 import { RLock } from "./rlock.ts";
 import type { WaitOptions, WaitSyncOptions } from "./wait_options.ts";
@@ -221,11 +221,7 @@ export class Condition implements Shareable {
    * ```
    */
   wait(options: WaitOptions = {}): Promise<boolean> {
-    try {
-      return runAsync(this.#waitSteps(deadlineOf(options.timeout, "wait on a Condition")), options.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return waitAsync("wait on a Condition", options, (deadline) => this.#waitSteps(deadline));
   }
 
   /**
@@ -245,8 +241,9 @@ export class Condition implements Shareable {
    * ```
    */
   waitSync(options: WaitSyncOptions = {}): boolean {
-    assertMayBlock("Condition.waitSync", "condition.wait");
-    return runSync(this.#waitSteps(deadlineOf(options.timeout, "wait on a Condition")));
+    return waitSync("Condition.waitSync", "condition.wait", "wait on a Condition", options, (deadline) =>
+      this.#waitSteps(deadline),
+    );
   }
 
   /**
@@ -268,12 +265,7 @@ export class Condition implements Shareable {
    * ```
    */
   waitFor<T>(predicate: () => T, options: WaitOptions = {}): Promise<T> {
-    try {
-      const deadline = deadlineOf(options.timeout, "wait on a Condition");
-      return runAsync(this.#waitForSteps(predicate, deadline), options.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return waitAsync("wait on a Condition", options, (deadline) => this.#waitForSteps(predicate, deadline));
   }
 
   /**
@@ -295,8 +287,9 @@ export class Condition implements Shareable {
    * ```
    */
   waitForSync<T>(predicate: () => T, options: WaitSyncOptions = {}): T {
-    assertMayBlock("Condition.waitForSync", "condition.waitFor");
-    return runSync(this.#waitForSteps(predicate, deadlineOf(options.timeout, "wait on a Condition")));
+    return waitSync("Condition.waitForSync", "condition.waitFor", "wait on a Condition", options, (deadline) =>
+      this.#waitForSteps(predicate, deadline),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { SHAREABLE, type Shareable, type SharedHandle } from "@cc/core";
 import { adopt, cellsOf, sharedCells, takeAdopted } from "./_shared.ts";
-import { assertMayBlock, deadlineOf, runAsync, runSync, type Steps } from "./_wait.ts";
+import { type Steps, waitAsync, waitSync } from "./_wait.ts";
 import type { WaitOptions, WaitSyncOptions } from "./wait_options.ts";
 
 const FLAG = 0;
@@ -114,11 +114,7 @@ export class Event implements Shareable {
    * ```
    */
   wait(options: WaitOptions = {}): Promise<boolean> {
-    try {
-      return runAsync(this.#waitSteps(deadlineOf(options.timeout, "wait for an Event")), options.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return waitAsync("wait for an Event", options, (deadline) => this.#waitSteps(deadline));
   }
 
   /**
@@ -136,8 +132,9 @@ export class Event implements Shareable {
    * ```
    */
   waitSync(options: WaitSyncOptions = {}): boolean {
-    assertMayBlock("Event.waitSync", "event.wait");
-    return runSync(this.#waitSteps(deadlineOf(options.timeout, "wait for an Event")));
+    return waitSync("Event.waitSync", "event.wait", "wait for an Event", options, (deadline) =>
+      this.#waitSteps(deadline),
+    );
   }
 
   /**

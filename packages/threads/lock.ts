@@ -6,7 +6,7 @@
 import { InvalidStateError, SHAREABLE, type Shareable, type SharedHandle, TimeoutError } from "@cc/core";
 import { isLocked, lockSteps, lockUninterruptibly, tryLock, unlock } from "./_mutex.ts";
 import { adopt, cellsOf, LOCK_INTERNALS, type LockInternals, releaser, sharedCells, takeAdopted } from "./_shared.ts";
-import { assertMayBlock, deadlineOf, runAsync, runSync } from "./_wait.ts";
+import { waitAsync, waitSync } from "./_wait.ts";
 import type { WaitOptions, WaitSyncOptions } from "./wait_options.ts";
 
 /**
@@ -75,12 +75,7 @@ export class Lock implements Shareable {
    * ```
    */
   acquire(options: WaitOptions = {}): Promise<boolean> {
-    try {
-      const deadline = deadlineOf(options.timeout, "acquire a Lock");
-      return runAsync(lockSteps(this.#cells, 0, deadline), options.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return waitAsync("acquire a Lock", options, (deadline) => lockSteps(this.#cells, 0, deadline));
   }
 
   /**
@@ -99,8 +94,9 @@ export class Lock implements Shareable {
    * ```
    */
   acquireSync(options: WaitSyncOptions = {}): boolean {
-    assertMayBlock("Lock.acquireSync", "lock.acquire");
-    return runSync(lockSteps(this.#cells, 0, deadlineOf(options.timeout, "acquire a Lock")));
+    return waitSync("Lock.acquireSync", "lock.acquire", "acquire a Lock", options, (deadline) =>
+      lockSteps(this.#cells, 0, deadline),
+    );
   }
 
   /**

@@ -7,7 +7,7 @@ import { threadId } from "node:worker_threads";
 import { InvalidStateError, SHAREABLE, type Shareable, type SharedHandle, TimeoutError } from "@cc/core";
 import { isLocked, lockSteps, lockUninterruptibly, tryLock, unlock } from "./_mutex.ts";
 import { adopt, cellsOf, LOCK_INTERNALS, type LockInternals, releaser, sharedCells, takeAdopted } from "./_shared.ts";
-import { assertMayBlock, deadlineOf, runAsync, runSync, type Steps } from "./_wait.ts";
+import { type Steps, waitAsync, waitSync } from "./_wait.ts";
 import type { WaitOptions, WaitSyncOptions } from "./wait_options.ts";
 
 const MUTEX = 0;
@@ -78,11 +78,7 @@ export class RLock implements Shareable {
    * ```
    */
   acquire(options: WaitOptions = {}): Promise<boolean> {
-    try {
-      return runAsync(this.#acquireSteps(deadlineOf(options.timeout, "acquire an RLock")), options.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return waitAsync("acquire an RLock", options, (deadline) => this.#acquireSteps(deadline));
   }
 
   /**
@@ -101,8 +97,9 @@ export class RLock implements Shareable {
    * ```
    */
   acquireSync(options: WaitSyncOptions = {}): boolean {
-    assertMayBlock("RLock.acquireSync", "rlock.acquire");
-    return runSync(this.#acquireSteps(deadlineOf(options.timeout, "acquire an RLock")));
+    return waitSync("RLock.acquireSync", "rlock.acquire", "acquire an RLock", options, (deadline) =>
+      this.#acquireSteps(deadline),
+    );
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { SHAREABLE, type Shareable, type SharedHandle, TimeoutError } from "@cc/core";
 import { adopt, cellsOf, releaser, sharedCells, takeAdopted } from "./_shared.ts";
-import { assertMayBlock, deadlineOf, describe, runAsync, runSync, SPIN, type Steps } from "./_wait.ts";
+import { describe, SPIN, type Steps, waitAsync, waitSync } from "./_wait.ts";
 import type { WaitOptions, WaitSyncOptions } from "./wait_options.ts";
 
 const VALUE = 0;
@@ -106,11 +106,7 @@ export class Semaphore implements Shareable {
    * ```
    */
   acquire(options: WaitOptions = {}): Promise<boolean> {
-    try {
-      return runAsync(this.#acquireSteps(deadlineOf(options.timeout, "acquire a Semaphore")), options.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return waitAsync("acquire a Semaphore", options, (deadline) => this.#acquireSteps(deadline));
   }
 
   /**
@@ -128,8 +124,9 @@ export class Semaphore implements Shareable {
    * ```
    */
   acquireSync(options: WaitSyncOptions = {}): boolean {
-    assertMayBlock("Semaphore.acquireSync", "semaphore.acquire");
-    return runSync(this.#acquireSteps(deadlineOf(options.timeout, "acquire a Semaphore")));
+    return waitSync("Semaphore.acquireSync", "semaphore.acquire", "acquire a Semaphore", options, (deadline) =>
+      this.#acquireSteps(deadline),
+    );
   }
 
   /**
