@@ -842,23 +842,22 @@ export class PoolExecutor implements Executor {
     iterable: Iterable<T> | AsyncIterable<T>,
     options: MapOptions = {},
   ): AsyncIterableIterator<R> {
-    this.#infoOf(task);
-    if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
-    return runMap(this, task, iterable, options, this.maxWorkers);
+    return this._mapUnordered(task, iterable, options, true);
   }
 
   /**
    * @internal Like {@linkcode PoolExecutor.map}, but yields each result as soon as it is ready (for
-   * `@cc/processes`' `Pool.imapUnordered`).
+   * `@cc/processes`' `Pool.imapUnordered`); `ordered` gives `map` itself.
    */
   _mapUnordered<T, R>(
     task: Task<[T], R>,
     iterable: Iterable<T> | AsyncIterable<T>,
     options: MapOptions = {},
+    ordered = false,
   ): AsyncIterableIterator<R> {
     this.#infoOf(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
-    return runMap(this, task, iterable, options, this.maxWorkers, false);
+    return runMap(this, task, iterable, options, this.maxWorkers, ordered);
   }
 
   /** @internal Submits a chunk of argument lists for `map`. */
