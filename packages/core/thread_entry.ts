@@ -1,13 +1,22 @@
 // Entry point of a cc worker thread: serves task calls on the parent port.
-import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, receiveMessageOnPort, threadId, workerData } from "node:worker_threads";
+import { claimLinger, releaseLinger } from "./_linger.ts";
 import type { HostMessage } from "./protocol.ts";
 import { serveTasks } from "./runtime.ts";
 
 const port = parentPort;
 if (!port) throw new Error("@cc/core thread_entry must run in a worker thread");
-const data = workerData as { spinMs?: number; lingerMs?: number; replyPort?: MessagePort } | null;
+const data = workerData as {
+  spinMs?: number;
+  lingerMs?: number;
+  lingerClaims?: Int32Array;
+  replyPort?: MessagePort;
+} | null;
 // low-latency mode: replies go on their own port, which the host can poll
 const out = data?.replyPort ?? port;
+// Lingering: a claim is a cell of the process-wide `lingerClaims` holding this thread's id.
+const claims = data?.lingerClaims;
+let claimed = -1;
 serveTasks({
   post: (message, transfer) => out.postMessage(message, transfer),
   listen: (handler) => port.on("message", handler),
@@ -15,5 +24,14 @@ serveTasks({
   poll: () => receiveMessageOnPort(port)?.message as HostMessage | undefined,
   spinMs: data?.spinMs ?? 0,
   lingerMs: data?.lingerMs ?? 0,
+  beginLinger: () => {
+    if (!claims) return true;
+    claimed = claimLinger(claims, threadId);
+    return claimed >= 0;
+  },
+  endLinger: () => {
+    if (claims && claimed >= 0) releaseLinger(claims, threadId, claimed);
+    claimed = -1;
+  },
   routeOutput: true,
 });

@@ -16,6 +16,7 @@ import {
   receiveMessageOnPort,
   Worker,
 } from "node:worker_threads";
+import { lingerClaims, releaseLinger } from "./_linger.ts";
 import { findTsx, tsxSearchPath } from "./_typescript.ts";
 import type { HostMessage, WorkerMessage } from "./protocol.ts";
 import { cloneCheck, containsSharedMemory } from "./uncloneable.ts";
@@ -54,7 +55,8 @@ export interface SpawnOptions {
   spinMs?: number;
   /**
    * Threads only: milliseconds a worker that has gone idle keeps polling for its next message before it
-   * sleeps, so a task sent right after a reply finds it awake. Default: 0 (off).
+   * sleeps, so a task sent right after a reply finds it awake. At most one worker fewer than the
+   * machine has cores lingers at a time, across all pools of the process. Default: 0 (off).
    */
   lingerMs?: number;
 }
@@ -113,6 +115,7 @@ class ThreadTransport implements Transport {
   constructor(options: SpawnOptions) {
     const entry = new URL(`./thread_entry${EXT}`, import.meta.url);
     this.spinMs = options.spinMs ?? 0;
+    const lingerMs = options.lingerMs ?? 0;
     let replyPort: MessagePort | undefined;
     if (this.spinMs > 0) {
       const channel = new MessageChannel();
@@ -120,7 +123,12 @@ class ThreadTransport implements Transport {
       replyPort = channel.port2;
     }
     const workerOptions = {
-      workerData: { spinMs: this.spinMs, lingerMs: options.lingerMs ?? 0, replyPort },
+      workerData: {
+        spinMs: this.spinMs,
+        lingerMs,
+        lingerClaims: lingerMs > 0 ? lingerClaims() : undefined,
+        replyPort,
+      },
       transferList: replyPort ? [replyPort] : undefined,
       resourceLimits: options.resourceLimits,
       execArgv: options.execArgv,
@@ -144,6 +152,7 @@ class ThreadTransport implements Transport {
     this.#exitPromise = new Promise((resolve) => {
       this.#worker.once("exit", (code) => {
         this.exited = true;
+        if (lingerMs > 0) releaseLinger(lingerClaims(), this.id); // stopped while it lingered
         const replies = this.#replies;
         if (replies) {
           // what the worker sent last on its own port may not have been delivered yet: deliver it first

@@ -62,11 +62,12 @@ export interface PoolExecutorOptions {
    */
   spinMs?: number;
   /**
-   * Threads only: milliseconds a worker that has just gone idle keeps polling for its next task before
-   * it sleeps. A loop that submits the next task as soon as the last one returns then reaches a thread
-   * that is still awake, which saves the wake-up of a sleeping one (about a third of a round trip on a
-   * 2-core VM). It is spent only while the worker has nothing to run, at most once per idle spell: at
-   * most 5% of a core for a task every millisecond, nothing while tasks keep the worker busy.
+   * Threads only: milliseconds a worker fed one task at a time keeps polling for its next task once it
+   * has gone idle, before it sleeps. A loop that submits the next task as soon as the last one returns
+   * then reaches a thread that is still awake, which saves the wake-up of a sleeping one (about a third
+   * of a round trip on a 2-core VM). It is spent only while the worker has nothing to run, never by a
+   * worker fed batches (its host is busy with the replies), and by at most one worker fewer than the
+   * machine has cores at a time, across the process. Its price: up to 50 µs of a core per idle spell.
    * `0` turns it off. Default: {@linkcode DEFAULT_LINGER_MS} (50 µs).
    */
   lingerMs?: number;
