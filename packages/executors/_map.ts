@@ -1,6 +1,7 @@
 // Executor.map: results in input order, the input read lazily with a bounded number of chunks in flight.
 import { type Task, TimeoutError } from "@cc/core";
 import { Future } from "@cc/futures";
+import { checkCount } from "./_checks.ts";
 import { Deque } from "./_deque.ts";
 import type { MapOptions } from "./executor.ts";
 
@@ -8,13 +9,6 @@ import type { MapOptions } from "./executor.ts";
 export interface ChunkSubmitter {
   submit(task: Task, ...args: unknown[]): Future<unknown>;
   _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]>;
-}
-
-function positiveInteger(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${typeof value}`);
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${value}`);
-  return value;
 }
 
 /**
@@ -30,8 +24,9 @@ export function runMap<T, R>(
   ordered = true,
 ): AsyncIterableIterator<R> {
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
-  const chunksize = positiveInteger("chunksize", options.chunksize, 1);
-  const buffersize = positiveInteger("buffersize", options.buffersize, Math.max(4 * maxWorkers, 8));
+  const chunksize = options.chunksize === undefined ? 1 : checkCount("chunksize", options.chunksize, 1);
+  const buffersize =
+    options.buffersize === undefined ? Math.max(4 * maxWorkers, 8) : checkCount("buffersize", options.buffersize, 1);
   const { timeout, signal } = options;
   if (timeout !== undefined && (typeof timeout !== "number" || Number.isNaN(timeout))) {
     throw new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`);

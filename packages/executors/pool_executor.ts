@@ -24,6 +24,7 @@ import {
   type WorkerKind,
 } from "@cc/core";
 import { Future } from "@cc/futures";
+import { checkCount, checkMs } from "./_checks.ts";
 import { Deque } from "./_deque.ts";
 import { runMap } from "./_map.ts";
 import type { Executor, MapOptions, ShutdownOptions } from "./executor.ts";
@@ -296,23 +297,6 @@ class Job<T = unknown> extends Future<T> implements CallSink {
 
 // Like `Future`, a job presents `Promise` as its constructor, so `await` and `Promise.all` take it as is.
 Object.defineProperty(Job.prototype, "constructor", { value: Promise, writable: true, configurable: true });
-
-function checkCount(name: string, value: unknown, min: number, allowInfinity = false): number {
-  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${typeof value} ${String(value)}`);
-  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer ≥ ${min}, got ${value}`);
-  }
-  return value;
-}
-
-function checkMs(name: string, value: unknown): number {
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`${name} must be a number of milliseconds, got ${String(value)}`);
-  }
-  if (value < 0) throw new RangeError(`${name} must be ≥ 0 ms, got ${value}`);
-  return value;
-}
 
 // A settled promise to schedule the pump on: cheaper than Node's queueMicrotask (an AsyncResource each).
 const RESOLVED = Promise.resolve();
