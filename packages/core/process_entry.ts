@@ -5,6 +5,10 @@ import { serveTasks } from "./runtime.ts";
 
 if (!process.send) throw new Error("@cc/core process_entry must run in a child process with an IPC channel");
 process.on("disconnect", () => process.exit(0));
+// Running as TypeScript means the host started this child with tsx's loader: `.ts` task modules load
+// as they are, and registering tsx again would chain a second copy of its hooks.
+if (import.meta.url.endsWith(".ts"))
+  (globalThis as Record<symbol, unknown>)[Symbol.for("cc.typescriptRegistered")] = true;
 let exiting = false;
 serveTasks({
   post: (message) => {
