@@ -6,9 +6,9 @@ import { availableParallelism } from "node:os";
 
 let claims: Int32Array | undefined;
 
-/** The process-wide claims (made on first use): one cell per worker that may linger at once. */
+/** The process-wide claims (made on first use): one cell per worker that may linger at once (none on one core). */
 export function lingerClaims(): Int32Array {
-  claims ??= new Int32Array(new SharedArrayBuffer(4 * Math.max(1, availableParallelism() - 1)));
+  claims ??= new Int32Array(new SharedArrayBuffer(4 * Math.max(0, availableParallelism() - 1)));
   return claims;
 }
 
