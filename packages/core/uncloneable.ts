@@ -24,11 +24,18 @@ class SharedMemoryError extends TypeError {
   }
 }
 
+/** `name` with its indefinite article: "a Map", "an Int32Array". */
+function withArticle(name: string): string {
+  return `${/^[AEIOUaeiou]/.test(name) ? "an" : "a"} ${name}`;
+}
+
 /** How a shared value is described, or `undefined` if `value` is not shared memory itself. */
 function sharedKind(value: object): string | undefined {
   if (value instanceof SharedArrayBuffer) return "a SharedArrayBuffer";
   if (ArrayBuffer.isView(value)) {
-    return value.buffer instanceof SharedArrayBuffer ? `a ${value.constructor.name} on a SharedArrayBuffer` : undefined;
+    return value.buffer instanceof SharedArrayBuffer
+      ? `${withArticle(value.constructor.name)} on a SharedArrayBuffer`
+      : undefined;
   }
   // A shareable object (or its handle, as a connection sends it) is shared memory if its state holds
   // some, as cc's locks do; other shareables (a Process travelling to its child) are plain copies.
@@ -42,7 +49,7 @@ function sharedKind(value: object): string | undefined {
     name = typeof handle?.name === "string" ? handle.name : undefined;
   }
   if (handle !== undefined && containsSharedMemory(handle.state)) {
-    return `a ${name ?? "shared object"} (cc's shared primitives work across threads only)`;
+    return `${withArticle(name ?? "shared object")} (cc's shared primitives work across threads only)`;
   }
   return undefined;
 }
@@ -125,7 +132,7 @@ function kindOf(value: unknown): string {
   if (typeof value === "symbol") return "a symbol";
   if (typeof value === "object" && value !== null) {
     const name = (value as object).constructor?.name;
-    return name ? `a ${name}` : "an object";
+    return name ? withArticle(name) : "an object";
   }
   return typeof value;
 }
@@ -156,7 +163,7 @@ function keySegment(key: string | number): string {
  * const found = findUncloneable([{ id: 1, callback: () => 1 }], "args");
  * console.assert(found?.path === "args[0].callback" && found.what === "a function (callback)");
  * const shared = findUncloneable({ cells: new Int32Array(new SharedArrayBuffer(8)) }, "args", cloneCheck("process"));
- * console.assert(shared?.path === "args.cells" && shared.what === "a Int32Array on a SharedArrayBuffer");
+ * console.assert(shared?.path === "args.cells" && shared.what === "an Int32Array on a SharedArrayBuffer");
  * ```
  */
 export function findUncloneable(

@@ -47,7 +47,7 @@ describe("cloneCheck() and containsSharedMemory()", () => {
     expect(findUncloneable(value, "args")).toBeUndefined();
     expect(findUncloneable(value, "args", cloneCheck("process"))).toEqual({
       path: "args.counters[0]",
-      what: "a Int32Array on a SharedArrayBuffer",
+      what: "an Int32Array on a SharedArrayBuffer",
     });
     expect(findUncloneable([sab()], "args", cloneCheck("process"))).toEqual({
       path: "args[0]",

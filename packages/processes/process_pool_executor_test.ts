@@ -211,7 +211,7 @@ describe("ProcessPoolExecutor", () => {
       };
       const error = await streamed().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CloneError);
-      expect(error).toMatchObject({ path: "args[0]", what: "a Int32Array on a SharedArrayBuffer" });
+      expect(error).toMatchObject({ path: "args[0]", what: "an Int32Array on a SharedArrayBuffer" });
       expect(await executor.submit(square, 5)).toBe(25);
 
       const initialised = pool({ maxWorkers: 1, initializer: task(tasks, "init"), initArgs: [{ cells: shared }] });
