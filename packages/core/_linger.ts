@@ -4,12 +4,25 @@
 // thread that feeds them. A claim is a cell of one shared Int32Array holding the thread id of its owner.
 import { availableParallelism } from "node:os";
 
-let claims: Int32Array | undefined;
+/**
+ * Where the claims live: a global symbol, so every copy of `@cc/core` in this thread agrees, and a
+ * worker thread adopts its host's array (`adoptLingerClaims`), so pools made inside workers share it.
+ */
+const CLAIMS = Symbol.for("cc.lingerClaims");
 
-/** The process-wide claims (made on first use): one cell per worker that may linger at once (none on one core). */
+/**
+ * The process-wide claims (made on first use): one cell per worker that may linger at once (none on one
+ * core).
+ */
 export function lingerClaims(): Int32Array {
-  claims ??= new Int32Array(new SharedArrayBuffer(4 * Math.max(0, availableParallelism() - 1)));
-  return claims;
+  const global = globalThis as Record<symbol, Int32Array | undefined>;
+  global[CLAIMS] ??= new Int32Array(new SharedArrayBuffer(4 * Math.max(0, availableParallelism() - 1)));
+  return global[CLAIMS];
+}
+
+/** In a worker thread: share the host's claims with the pools this thread makes. */
+export function adoptLingerClaims(cells: Int32Array): void {
+  (globalThis as Record<symbol, Int32Array | undefined>)[CLAIMS] ??= cells;
 }
 
 /** Claims a free cell for thread `id`; returns its index, or -1 when enough threads linger already. */

@@ -15,6 +15,7 @@ import { CloneError, WorkerExitError } from "./errors.ts";
 import {
   FLAG_CHUNK,
   FLAG_INIT,
+  FLAG_LINGER,
   FLAG_STREAM,
   RUN_STRIDE,
   STATUS_END,
@@ -206,11 +207,18 @@ export class WorkerConnection {
     return id;
   }
 
-  /** Sends the calls made so far now, instead of at the end of the tick. */
-  flush(): void {
+  /**
+   * Sends the calls made so far now, instead of at the end of the tick. A lone call with nothing else in
+   * flight is marked for a lingering worker (`FLAG_LINGER`, see `RuntimePort.lingerMs`) unless `linger`
+   * is false: an owner with more work elsewhere (other workers, a queue) is not waiting for this one.
+   */
+  flush(linger?: boolean): void {
     this.#flushQueued = this.#manualFlush;
     const tasks = this.#batch;
     if (tasks.length === 0) return;
+    if (tasks.length === RUN_STRIDE && (linger ?? this.#sinks.size === 1)) {
+      tasks[3] = (tasks[3] as number) | FLAG_LINGER;
+    }
     const defs = this.#batchDefs;
     const transfer = this.#batchTransfer;
     this.#batch = [];

@@ -168,8 +168,10 @@ describe.each(["thread", "process"] as const)("WorkerConnection over a %s", (kin
       expect(some).toEqual([0, 1, 2]);
       await c.run(t("square"), [1]);
       // the worker ran the generator's finally block when the consumer left
-      await vi.waitFor(() => expect(existsSync(marker)).toBe(true), { timeout: 10_000, interval: 5 });
-      expect(readFileSync(marker, "utf8")).toBe("closed");
+      await vi.waitFor(() => expect(existsSync(marker) && readFileSync(marker, "utf8")).toBe("closed"), {
+        timeout: 10_000,
+        interval: 5,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -25,6 +25,11 @@ export const FLAG_STREAM = 1;
 export const FLAG_INIT = 2;
 /** Flag of a {@linkcode RunEntry}: `args` is a chunk of argument lists; the result is the list of results. */
 export const FLAG_CHUNK = 4;
+/**
+ * Flag of a {@linkcode RunEntry}: the host sent this call alone and has nothing else in flight, so it is
+ * likely waiting for the answer before it sends another: a worker that lingers may poll for it.
+ */
+export const FLAG_LINGER = 8;
 
 /**
  * A batch of calls, sent in columns (see `_run_codec.ts`) as one flat array — structured clone writes a

@@ -17,6 +17,7 @@ import { CloneError, TaskLoadError } from "./errors.ts";
 import {
   FLAG_CHUNK,
   FLAG_INIT,
+  FLAG_LINGER,
   FLAG_STREAM,
   type HostMessage,
   STATUS_END,
@@ -47,11 +48,17 @@ export interface RuntimePort {
   /** Milliseconds to keep polling with {@linkcode RuntimePort.poll}. */
   spinMs?: number;
   /**
-   * Milliseconds an idle worker keeps polling with {@linkcode RuntimePort.poll} after its last call
-   * ended, before it sleeps: a task sent back at once is picked up without waking a sleeping thread.
-   * It is spent only while nothing runs, so it never delays a call. Default: 0 (off).
+   * Milliseconds an idle worker stays awake ({@linkcode RuntimePort.spinForMessage}) after a lone call
+   * the host waits for (`FLAG_LINGER`) has ended, before it sleeps: the host's next call then finds it
+   * awake. It is spent only while nothing runs, and the message is delivered by the event loop as
+   * usual. Default: 0 (off).
    */
   lingerMs?: number;
+  /**
+   * Spins until the host has posted another message (without taking it) or `ms` have passed. Lingering
+   * needs it (threads: the host counts its posts in shared memory).
+   */
+  spinForMessage?: (ms: number) => void;
   /**
    * Claims the right to linger: `false` when enough workers linger already (they would take every core
    * from the host). Released with {@linkcode RuntimePort.endLinger}. Default: always granted.
@@ -188,8 +195,8 @@ class Runtime {
     this.flush();
   }
 
-  /** How many calls the last run message carried. */
-  lastBatch = 0;
+  /** The last run message was a lone call the host waits for (`FLAG_LINGER`): lingering may pay. */
+  lingerHint = false;
 
   /** True when no call runs or waits to start and no reply waits to be sent. */
   get idle(): boolean {
@@ -201,7 +208,7 @@ class Runtime {
       const defs = message[0];
       if (defs) for (const [key, url, name] of defs) this.#define(key, url, name);
       this.#callsLeft = message[1];
-      this.lastBatch = message[1];
+      this.lingerHint = false;
       unpackRun(message, this.#startCall);
       return;
     }
@@ -277,6 +284,7 @@ class Runtime {
 
   readonly #startCall = (id: number, key: number, args: unknown[], flags: number): void => {
     this.#callsLeft--;
+    if (flags & FLAG_LINGER) this.lingerHint = true;
     this.#start(id, key, args, flags);
   };
 
@@ -661,7 +669,7 @@ export function serveTasks(port: RuntimePort): void {
   if (port.routeOutput) routeOutput(runtime);
   process.on("uncaughtException", (error) => runtime.fatal(error));
   process.on("unhandledRejection", (reason) => runtime.fatal(reason));
-  const { poll, spinMs = 0, lingerMs = 0 } = port;
+  const { poll, spinMs = 0, lingerMs = 0, spinForMessage } = port;
   if (poll && spinMs > 0) {
     // Low-latency mode: a core stays busy for `spinMs` after each message, so the next call is picked
     // up at once instead of waking a sleeping thread.
@@ -675,44 +683,36 @@ export function serveTasks(port: RuntimePort): void {
         until = performance.now() + spinMs;
       }
     });
-  } else if (poll && lingerMs > 0) {
+  } else if (spinForMessage && lingerMs > 0) {
     // Lingering: once idle, poll briefly before sleeping. A host that answers a reply with the next
     // task (a sequential loop) reaches a thread that is still awake, which saves the wake-up of a
     // sleeping thread: on a 2-core VM, a third of a round trip.
+    // Only a lone call the host waits for lingers (`FLAG_LINGER`): a host that sends batches, or keeps
+    // several calls in flight, is busy with the replies, and a lingering worker would take the core
+    // another worker needs. The spell starts from `setImmediate` and only watches for the next message
+    // without taking it: the event loop then delivers it as usual, so microtasks and timers run between
+    // calls exactly as without lingering.
     const { beginLinger, endLinger } = port;
-    // Only a worker fed one call at a time lingers: that host is waiting for each answer before it sends
-    // the next call. Fed batches, the host is busy with the replies, and a lingering worker would take
-    // the core another worker needs (measured: 3–15% slower in rounds of 30–300 tasks on 2 cores).
+    let lingerQueued = false;
     const linger = (): void => {
-      if (runtime.lastBatch > 1 || !runtime.idle || (beginLinger !== undefined && !beginLinger())) return;
+      lingerQueued = false;
+      if (!runtime.lingerHint || !runtime.idle || (beginLinger !== undefined && !beginLinger())) return;
       // If the thread is stopped while it lingers, this `finally` does not run: the host takes the claim back.
       try {
-        let until = performance.now() + lingerMs;
-        do {
-          const next = poll();
-          if (next === undefined) continue;
-          runtime.handle(next);
-          if (runtime.lastBatch > 1 || !runtime.idle) return; // back to the event loop, which a call may need
-          until = performance.now() + lingerMs;
-        } while (performance.now() < until);
+        spinForMessage(lingerMs);
       } finally {
         endLinger?.();
       }
     };
-    // An async call ends in a microtask: linger once the event loop has run what else was due.
-    let lingerQueued = false;
     const lingerSoon = (): void => {
-      lingerQueued = false;
-      linger();
-    };
-    runtime.onIdle = () => {
-      if (lingerQueued) return;
+      if (lingerQueued || !runtime.lingerHint) return;
       lingerQueued = true;
-      setImmediate(lingerSoon);
+      setImmediate(linger);
     };
+    runtime.onIdle = lingerSoon; // an async call ended in a microtask
     port.listen((message) => {
       runtime.handle(message);
-      linger();
+      lingerSoon();
     });
   } else {
     port.listen((message) => runtime.handle(message));

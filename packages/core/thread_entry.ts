@@ -1,6 +1,6 @@
 // Entry point of a cc worker thread: serves task calls on the parent port.
 import { type MessagePort, parentPort, receiveMessageOnPort, threadId, workerData } from "node:worker_threads";
-import { claimLinger, releaseLinger } from "./_linger.ts";
+import { adoptLingerClaims, claimLinger, releaseLinger } from "./_linger.ts";
 import type { HostMessage } from "./protocol.ts";
 import { serveTasks } from "./runtime.ts";
 
@@ -10,20 +10,35 @@ const data = workerData as {
   spinMs?: number;
   lingerMs?: number;
   lingerClaims?: Int32Array;
+  posted?: Int32Array;
   replyPort?: MessagePort;
 } | null;
 // low-latency mode: replies go on their own port, which the host can poll
 const out = data?.replyPort ?? port;
-// Lingering: a claim is a cell of the process-wide `lingerClaims` holding this thread's id.
+// Lingering: a claim is a cell of the process-wide `lingerClaims` holding this thread's id; `posted`
+// counts the host's messages (it adds one after each post), `received` the ones delivered here.
 const claims = data?.lingerClaims;
+if (claims) adoptLingerClaims(claims);
 let claimed = -1;
+const posted = data?.posted;
+let received = 0;
 serveTasks({
   post: (message, transfer) => out.postMessage(message, transfer),
-  listen: (handler) => port.on("message", handler),
+  listen: (handler) =>
+    port.on("message", (message: HostMessage) => {
+      received = (received + 1) | 0;
+      handler(message);
+    }),
   exit: (code) => process.exit(code),
   poll: () => receiveMessageOnPort(port)?.message as HostMessage | undefined,
   spinMs: data?.spinMs ?? 0,
   lingerMs: data?.lingerMs ?? 0,
+  spinForMessage: posted
+    ? (ms) => {
+        const until = performance.now() + ms;
+        while (Atomics.load(posted, 0) === received && performance.now() < until);
+      }
+    : undefined,
   beginLinger: () => {
     if (!claims) return true;
     claimed = claimLinger(claims, threadId);

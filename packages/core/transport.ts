@@ -107,6 +107,8 @@ class ThreadTransport implements Transport {
   onExit: ((info: ExitInfo) => void) | undefined;
   exited = false;
   readonly #worker: Worker;
+  /** Lingering: the number of messages posted to the worker, which it watches instead of sleeping. */
+  readonly #posted: Int32Array | undefined;
   /** Low-latency mode: the port the worker replies on, which the host can poll. */
   readonly #replies: MessagePort | undefined;
   #error: unknown;
@@ -116,6 +118,7 @@ class ThreadTransport implements Transport {
     const entry = new URL(`./thread_entry${EXT}`, import.meta.url);
     this.spinMs = options.spinMs ?? 0;
     const lingerMs = options.lingerMs ?? 0;
+    if (lingerMs > 0) this.#posted = new Int32Array(new SharedArrayBuffer(4));
     let replyPort: MessagePort | undefined;
     if (this.spinMs > 0) {
       const channel = new MessageChannel();
@@ -127,6 +130,7 @@ class ThreadTransport implements Transport {
         spinMs: this.spinMs,
         lingerMs,
         lingerClaims: lingerMs > 0 ? lingerClaims() : undefined,
+        posted: this.#posted,
         replyPort,
       },
       transferList: replyPort ? [replyPort] : undefined,
@@ -171,6 +175,7 @@ class ThreadTransport implements Transport {
 
   post(message: HostMessage, transfer?: readonly TransferListItem[]): void {
     this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
+    if (this.#posted) Atomics.add(this.#posted, 0, 1); // a lingering worker watches this
   }
   checkClone(value: unknown): void {
     structuredClone(value);

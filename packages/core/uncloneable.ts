@@ -29,8 +29,11 @@ function withArticle(name: string): string {
   return `${/^[AEIOUaeiou]/.test(name) ? "an" : "a"} ${name}`;
 }
 
-/** How a shared value is described, or `undefined` if `value` is not shared memory itself. */
-function sharedKind(value: object): string | undefined {
+/**
+ * How a shared value is described, or `undefined` if `value` is not shared memory itself. `seen` is the
+ * walk's set of visited objects, so a shareable whose state holds itself ends.
+ */
+function sharedKind(value: object, seen?: Set<object>): string | undefined {
   if (value instanceof SharedArrayBuffer) return "a SharedArrayBuffer";
   if (ArrayBuffer.isView(value)) {
     return value.buffer instanceof SharedArrayBuffer
@@ -39,17 +42,21 @@ function sharedKind(value: object): string | undefined {
   }
   // A shareable object (or its handle, as a connection sends it) is shared memory if its state holds
   // some, as cc's locks do; other shareables (a Process travelling to its child) are plain copies.
-  let handle: { name?: unknown; state?: unknown } | undefined;
-  let name: string | undefined;
+  let handle: unknown;
+  let name: unknown;
   if (isShareable(value)) {
-    handle = value[SHAREABLE]();
+    try {
+      handle = value[SHAREABLE]();
+    } catch {
+      return undefined; // it cannot describe itself: sending it reports that error
+    }
     name = value.constructor?.name;
   } else if (SHARED_MARKER in value) {
-    handle = (value as Record<string, { name?: unknown; state?: unknown } | undefined>)[SHARED_MARKER];
-    name = typeof handle?.name === "string" ? handle.name : undefined;
+    handle = (value as Record<string, unknown>)[SHARED_MARKER];
+    name = typeof handle === "object" && handle !== null ? (handle as { name?: unknown }).name : undefined;
   }
-  if (handle !== undefined && containsSharedMemory(handle.state)) {
-    return `${withArticle(name ?? "shared object")} (cc's shared primitives work across threads only)`;
+  if (typeof handle === "object" && handle !== null && walkShared((handle as { state?: unknown }).state, seen)) {
+    return `${withArticle(typeof name === "string" && name !== "" ? name : "shared object")} (cc's shared primitives work across threads only)`;
   }
   return undefined;
 }
@@ -59,14 +66,19 @@ function sharedKind(value: object): string | undefined {
  * cc's shareable objects. Walks objects only; primitives cost a `typeof`.
  */
 export function containsSharedMemory(value: unknown): boolean {
+  return walkShared(value, undefined);
+}
+
+function walkShared(value: unknown, seen: Set<object> | undefined): boolean {
   if (typeof value !== "object" || value === null) return false;
-  let seen: Set<object> | undefined;
   const walk = (v: object): boolean => {
-    if (sharedKind(v) !== undefined) return true;
-    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return false;
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) {
+      return sharedKind(v) !== undefined;
+    }
     seen ??= new Set();
     if (seen.has(v)) return false;
     seen.add(v);
+    if (sharedKind(v, seen) !== undefined) return true;
     if (v instanceof Map) {
       for (const [k, item] of v) {
         if (typeof k === "object" && k !== null && walk(k)) return true;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SHAREABLE } from "./shareable.ts";
 import { cloneCheck, containsSharedMemory, findUncloneable } from "./uncloneable.ts";
 
 describe("findUncloneable()", () => {
@@ -60,6 +61,23 @@ describe("cloneCheck() and containsSharedMemory()", () => {
         cloneCheck("process"),
       ),
     ).toEqual({ path: "args[1]", what: "a Lock (cc's shared primitives work across threads only)" });
+  });
+
+  it("survives malformed and self-referencing shareables", () => {
+    expect(containsSharedMemory({ $ccShared: null })).toBe(false);
+    expect(containsSharedMemory([{ $ccShared: 5 }])).toBe(false);
+    const state: Record<string, unknown> = {};
+    const selfish = { [SHAREABLE]: () => ({ url: "file:///x.js", name: "Selfish", state }) };
+    state.me = selfish;
+    expect(containsSharedMemory(selfish)).toBe(false);
+    state.cells = new Int32Array(sab());
+    expect(findUncloneable([selfish], "args", cloneCheck("process"))?.path).toBe("args[0]");
+    const broken = {
+      [SHAREABLE]: () => {
+        throw new Error("no module");
+      },
+    };
+    expect(containsSharedMemory([broken])).toBe(false);
   });
 
   it("a child process refuses what v8.serialize refuses, a thread what structured clone refuses", () => {

@@ -31,31 +31,36 @@ export function runMap<T, R>(
   if (timeout !== undefined && (typeof timeout !== "number" || Number.isNaN(timeout))) {
     throw new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`);
   }
+  const name = ordered ? "map" : "imapUnordered";
   const isAsync = typeof (iterable as AsyncIterable<T>)?.[Symbol.asyncIterator] === "function";
   if (!isAsync && typeof (iterable as Iterable<T>)?.[Symbol.iterator] !== "function") {
-    throw new TypeError(`${ordered ? "map" : "imapUnordered"}() needs an iterable or an async iterable`);
+    throw new TypeError(`${name}() needs an iterable or an async iterable`);
   }
   const deadline = timeout === undefined ? undefined : performance.now() + Math.max(0, timeout);
-  const iterator = isAsync
-    ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
-    : (iterable as Iterable<T>)[Symbol.iterator]();
-  return generate<T, R>(executor, task, iterator, { chunksize, buffersize, deadline, signal, ordered });
+  return generate<T, R>(executor, task, iterable, { isAsync, chunksize, buffersize, deadline, signal, ordered, name });
 }
 
 interface Plan {
+  readonly isAsync: boolean;
   readonly chunksize: number;
   readonly buffersize: number;
   readonly deadline: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly ordered: boolean;
+  /** The method, for messages. */
+  readonly name: string;
 }
 
 async function* generate<T, R>(
   executor: ChunkSubmitter,
   task: Task,
-  iterator: Iterator<T> | AsyncIterator<T>,
-  { chunksize, buffersize, deadline, signal, ordered }: Plan,
+  iterable: Iterable<T> | AsyncIterable<T>,
+  { isAsync, chunksize, buffersize, deadline, signal, ordered, name }: Plan,
 ): AsyncGenerator<R, void, undefined> {
+  // made here, on the first next(): a map left before it starts never opens the input
+  const iterator = isAsync
+    ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : (iterable as Iterable<T>)[Symbol.iterator]();
   // ordered: every future, in input order. Unordered: the finished ones, in the order they finished,
   // while the others wait in `running`.
   const pending = new Deque<Future<unknown>>();
@@ -72,6 +77,7 @@ async function* generate<T, R>(
 
   const fill = async (): Promise<void> => {
     while (!exhausted && pending.length + running.size < buffersize) {
+      signal?.throwIfAborted(); // an abort stops the reading, even while results are ready
       let future: Future<unknown>;
       if (chunksize === 1) {
         const step = await iterator.next();
@@ -110,7 +116,7 @@ async function* generate<T, R>(
       future.cancel();
       if (error instanceof TimeoutError) {
         const left = pending.length + running.size + (ordered ? 1 : 0);
-        throw new TimeoutError(`map() timed out: ${left} result(s) not ready`, { cause: error });
+        throw new TimeoutError(`${name}() timed out: ${left} result(s) not ready`, { cause: error });
       }
       throw error;
     }
@@ -120,6 +126,7 @@ async function* generate<T, R>(
     signal?.throwIfAborted();
     await fill();
     while (pending.length > 0 || running.size > 0) {
+      signal?.throwIfAborted();
       if (pending.length === 0) {
         wake = new Future<void>();
         await settled(wake); // the next one to finish

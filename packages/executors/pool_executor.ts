@@ -75,7 +75,7 @@ export interface PoolExecutorOptions {
 }
 
 /**
- * Default of {@linkcode PoolOptions.lingerMs}: long enough to cover the host's turn from a reply to
+ * Default of {@linkcode PoolExecutorOptions.lingerMs}: long enough to cover the host's turn from a reply to
  * the next submit on a loaded 2-core machine, short enough to cost little when no task follows.
  *
  * @example
@@ -550,9 +550,11 @@ export class PoolExecutor implements Executor {
       if (exclusive) best.exclusive = true;
     }
     // the pump already runs at the end of the tick: send each worker's batch now, without another hop
+    // a lone task with nothing else running or queued: the caller is likely waiting for it
+    const linger = this.#running === 1 && this.#queue.length === 0;
     for (const w of this.#workers) {
       w.unsent = 0;
-      w.connection.flush();
+      w.connection.flush(linger);
     }
     if (this.#spinMs > 0) this.#spinForReplies();
     while (this.#queue.length > 0 && this.#queue.peek()!.done()) this.#queue.shift();
@@ -629,7 +631,7 @@ export class PoolExecutor implements Executor {
       // so it is busy, not asleep, when the host sends more (waking a thread costs more than sending).
       if (++worker.unsent >= worker.window >> 1 && worker.window >= 8) {
         worker.unsent = 0;
-        worker.connection.flush();
+        worker.connection.flush(false);
       }
       return;
     }
@@ -827,18 +829,18 @@ export class PoolExecutor implements Executor {
     iterable: Iterable<T> | AsyncIterable<T>,
     options: MapOptions = {},
   ): AsyncIterableIterator<R> {
-    return this._mapUnordered(task, iterable, options, true);
+    return this._map(task, iterable, options, true);
   }
 
   /**
-   * @internal Like {@linkcode PoolExecutor.map}, but yields each result as soon as it is ready (for
-   * `@cc/processes`' `Pool.imapUnordered`); `ordered` gives `map` itself.
+   * @internal {@linkcode PoolExecutor.map}, or with `ordered` false each result as soon as it is
+   * ready (for `@cc/processes`' `Pool.imapUnordered`).
    */
-  _mapUnordered<T, R>(
+  _map<T, R>(
     task: Task<[T], R>,
     iterable: Iterable<T> | AsyncIterable<T>,
-    options: MapOptions = {},
-    ordered = false,
+    options: MapOptions,
+    ordered: boolean,
   ): AsyncIterableIterator<R> {
     this.#infoOf(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");

@@ -492,6 +492,18 @@ describe("ThreadPoolExecutor", () => {
       expect(executor.stats().workers).toBe(0);
     });
 
+    it("a lingering worker runs each task's microtasks before the next task, as without lingering", async () => {
+      const executor = pool({ maxWorkers: 1, lingerMs: 600_000 });
+      const setLater = task<(v: number) => void>(tasks, "setLater");
+      const readLater = task<() => number>(tasks, "readLater");
+      const seen: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        await executor.submit(setLater, i);
+        seen.push(await executor.submit(readLater));
+      }
+      expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    });
+
     it("low-latency mode delivers errors, a dying worker's last words and its exit", async () => {
       const executor = pool({ maxWorkers: 1, spinMs: 2 });
       await expect(executor.submit(fail, "boom")).rejects.toThrow("boom");

@@ -249,7 +249,8 @@ export class Pool implements AsyncDisposable {
   /**
    * `task(item)` for every item of a (sync or async, possibly endless) iterable, yielding the results
    * in input order as they come (Python's `imap`). The input is read lazily, a bounded number of
-   * chunks ahead; leaving the loop cancels what has not started.
+   * chunks ahead; leaving the loop cancels what has not started. A failed task ends the loop with its
+   * error (Python's iterator could go on past it; a JavaScript generator cannot once it has thrown).
    */
   imap<T, R>(
     task: Task<[T], R>,
@@ -263,7 +264,9 @@ export class Pool implements AsyncDisposable {
 
   /**
    * Like {@linkcode imap}, but yields each result as soon as it is ready, in completion order
-   * (Python's `imap_unordered`).
+   * (Python's `imap_unordered`). A failed task ends the loop with its error and cancels the calls not
+   * yet started; Python's iterator raises the error and goes on with the rest, which a JavaScript
+   * generator cannot do once it has thrown.
    */
   imapUnordered<T, R>(
     task: Task<[T], R>,
@@ -272,7 +275,7 @@ export class Pool implements AsyncDisposable {
   ): AsyncIterableIterator<R> {
     this.#checkRunning();
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
-    return this.#executor._mapUnordered(task, iterable, { chunksize: options.chunksize });
+    return this.#executor._map(task, iterable, { chunksize: options.chunksize }, false);
   }
 
   /** Prevents new tasks; the workers exit once the outstanding work is done (Python's `close`). */

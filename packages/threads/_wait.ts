@@ -64,17 +64,23 @@ export function assertMayBlock(method: string, asyncMethod: string): void {
   }
 }
 
+/** The timeout option, or a primitive's own default (Barrier) when it is `undefined` or `null`. */
+function timeoutOf(options: { timeout?: number }, defaultTimeout: number | undefined): number | undefined {
+  return defaultTimeout === undefined ? options.timeout : (options.timeout ?? defaultTimeout);
+}
+
 /**
- * The non-blocking form of a primitive's wait: checks the timeout, then runs the algorithm with
- * {@linkcode runAsync}. A bad option becomes a rejection, as every async method reports errors.
+ * The non-blocking form of a primitive's wait: checks the timeout (see `timeoutOf`), then runs the algorithm with {@linkcode runAsync}. A bad option becomes a
+ * rejection, as every async method reports errors.
  */
 export function waitAsync<T>(
   what: string,
   options: { timeout?: number; signal?: AbortSignal },
   steps: (deadline: number) => Steps<T>,
+  defaultTimeout?: number,
 ): Promise<T> {
   try {
-    return runAsync(steps(deadlineOf(options.timeout, what)), options.signal);
+    return runAsync(steps(deadlineOf(timeoutOf(options, defaultTimeout), what)), options.signal);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -90,9 +96,10 @@ export function waitSync<T>(
   what: string,
   options: { timeout?: number },
   steps: (deadline: number) => Steps<T>,
+  defaultTimeout?: number,
 ): T {
   assertMayBlock(method, asyncMethod);
-  return runSync(steps(deadlineOf(options.timeout, what)));
+  return runSync(steps(deadlineOf(timeoutOf(options, defaultTimeout), what)));
 }
 
 /** Runs an algorithm to the end, sleeping with `Atomics.wait` (blocks the calling thread). */

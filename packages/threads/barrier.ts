@@ -203,8 +203,7 @@ export class Barrier implements Shareable {
    * ```
    */
   wait(options: WaitOptions = {}): Promise<number> {
-    const { timeout = this.#timeout, signal } = options;
-    return waitAsync("wait at a Barrier", { timeout, signal }, (deadline) => this.#waitSteps(deadline));
+    return waitAsync("wait at a Barrier", options, (deadline) => this.#waitSteps(deadline), this.#timeout);
   }
 
   /**
@@ -223,9 +222,13 @@ export class Barrier implements Shareable {
    * ```
    */
   waitSync(options: WaitSyncOptions = {}): number {
-    const timeout = options.timeout ?? this.#timeout;
-    return waitSync("Barrier.waitSync", "barrier.wait", "wait at a Barrier", { timeout }, (deadline) =>
-      this.#waitSteps(deadline),
+    return waitSync(
+      "Barrier.waitSync",
+      "barrier.wait",
+      "wait at a Barrier",
+      options,
+      (deadline) => this.#waitSteps(deadline),
+      this.#timeout,
     );
   }
 

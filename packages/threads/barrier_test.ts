@@ -94,6 +94,17 @@ describe("Barrier", () => {
 
   it("waitSync() throws InvalidStateError on the main thread", () => {
     expect(() => new Barrier(1).waitSync()).toThrow(InvalidStateError);
+    expect(() => new Barrier(1).waitSync(null as never)).toThrow(InvalidStateError); // the guard comes first
+  });
+
+  it("wait() reports bad options as a rejection, and a null timeout means the barrier's own (fake timers)", async () => {
+    vi.useFakeTimers();
+    const bad = new Barrier(2).wait(null as never); // no synchronous throw
+    await expect(bad).rejects.toThrow(TypeError);
+    const barrier = new Barrier(2, { timeout: 50 });
+    const waiting = expect(barrier.wait({ timeout: null as never })).rejects.toThrow(BrokenBarrierError);
+    await vi.advanceTimersByTimeAsync(50);
+    await waiting;
   });
 
   it("fromShared(structuredClone(state)) shares the barrier and its default timeout", async () => {

@@ -161,3 +161,8 @@ export function printAndReturn(word: string): string {
   console.error(`${word} on stderr`);
   return word;
 }
+
+/** The first lingering claim cell as this worker thread sees it (the host's array, adopted). */
+export function firstLingerClaim(): number | undefined {
+  return (globalThis as Record<symbol, Int32Array | undefined>)[Symbol.for("cc.lingerClaims")]?.[0];
+}

@@ -124,3 +124,15 @@ export function spin(ms: number): number {
   }
   return ms;
 }
+
+let later = -1;
+/** Sets the value `readLater()` returns, one microtask after it returns. */
+export function setLater(value: number): void {
+  Promise.resolve().then(() => {
+    later = value;
+  });
+}
+
+export function readLater(): number {
+  return later;
+}
