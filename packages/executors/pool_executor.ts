@@ -63,13 +63,13 @@ export interface PoolExecutorOptions {
    */
   spinMs?: number;
   /**
-   * Threads only: milliseconds a worker fed one task at a time keeps polling for its next task once it
-   * has gone idle, before it sleeps. A loop that submits the next task as soon as the last one returns
-   * then reaches a thread that is still awake, which saves the wake-up of a sleeping one (about a third
-   * of a round trip on a 2-core VM). It is spent only while the worker has nothing to run, never by a
-   * worker fed batches (its host is busy with the replies), and by at most one worker fewer than the
-   * machine has cores at a time, across the process. Its price: up to 50 µs of a core per idle spell.
-   * `0` turns it off. Default: {@linkcode DEFAULT_LINGER_MS} (50 µs).
+   * Threads only: when the pool hands a worker a lone task and has nothing else running or queued, the
+   * worker stays awake this many milliseconds after it before it sleeps. A loop that submits the next
+   * task as soon as the last one returns then reaches a thread that is awake, which saves the wake-up
+   * of a sleeping one. The worker's event loop still delivers each task, so microtasks and timers run
+   * between tasks as usual. At most one worker fewer than the machine has cores lingers at a time,
+   * across the process. Its price: up to that long of a core per task. `0` turns it off.
+   * Default: {@linkcode DEFAULT_LINGER_MS} (50 µs).
    */
   lingerMs?: number;
 }
