@@ -208,15 +208,16 @@ export class WorkerConnection {
   }
 
   /**
-   * Sends the calls made so far now, instead of at the end of the tick. A lone call with nothing else in
-   * flight is marked for a lingering worker (`FLAG_LINGER`, see `RuntimePort.lingerMs`) unless `linger`
-   * is false: an owner with more work elsewhere (other workers, a queue) is not waiting for this one.
+   * Sends the calls made so far now, instead of at the end of the tick. A lone call is marked for a
+   * lingering worker (`FLAG_LINGER`, see `RuntimePort.lingerMs`) when `linger` is true, or, when it is
+   * not given, if nothing else is in flight and the owner does not flush by hand (`manualFlush`: an
+   * owner such as a pool knows whether it waits for this call; a connection cannot).
    */
   flush(linger?: boolean): void {
     this.#flushQueued = this.#manualFlush;
     const tasks = this.#batch;
     if (tasks.length === 0) return;
-    if (tasks.length === RUN_STRIDE && (linger ?? this.#sinks.size === 1)) {
+    if (tasks.length === RUN_STRIDE && (linger ?? (!this.#manualFlush && this.#sinks.size === 1))) {
       tasks[3] = (tasks[3] as number) | FLAG_LINGER;
     }
     const defs = this.#batchDefs;

@@ -697,6 +697,7 @@ export function serveTasks(port: RuntimePort): void {
     const linger = (): void => {
       lingerQueued = false;
       if (!runtime.lingerHint || !runtime.idle || (beginLinger !== undefined && !beginLinger())) return;
+      runtime.lingerHint = false; // one spell per lone call: later cancel, pull or output messages do not linger
       // If the thread is stopped while it lingers, this `finally` does not run: the host takes the claim back.
       try {
         spinForMessage(lingerMs);

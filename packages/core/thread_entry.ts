@@ -9,7 +9,7 @@ if (!port) throw new Error("@cc/core thread_entry must run in a worker thread");
 const data = workerData as {
   spinMs?: number;
   lingerMs?: number;
-  lingerClaims?: Int32Array;
+  lingerClaims?: BigInt64Array;
   posted?: Int32Array;
   replyPort?: MessagePort;
 } | null;
@@ -41,7 +41,7 @@ serveTasks({
     : undefined,
   beginLinger: () => {
     if (!claims) return true;
-    claimed = claimLinger(claims, threadId);
+    claimed = claimLinger(claims, threadId, data?.lingerMs ?? 0);
     return claimed >= 0;
   },
   endLinger: () => {

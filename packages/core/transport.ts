@@ -129,7 +129,7 @@ class ThreadTransport implements Transport {
       workerData: {
         spinMs: this.spinMs,
         lingerMs,
-        lingerClaims: lingerMs > 0 ? lingerClaims() : undefined,
+        lingerClaims: lingerClaims(), // also for the pools this thread may make
         posted: this.#posted,
         replyPort,
       },
@@ -156,7 +156,7 @@ class ThreadTransport implements Transport {
     this.#exitPromise = new Promise((resolve) => {
       this.#worker.once("exit", (code) => {
         this.exited = true;
-        if (lingerMs > 0) releaseLinger(lingerClaims(), this.id); // stopped while it lingered
+        releaseLinger(lingerClaims(), this.id); // in case it stopped while it lingered
         const replies = this.#replies;
         if (replies) {
           // what the worker sent last on its own port may not have been delivered yet: deliver it first

@@ -378,6 +378,7 @@ export class PoolExecutor implements Executor {
     const spinMs = options.spinMs === undefined ? 0 : checkMs("spinMs", options.spinMs);
     this.#spinMs = kind === "thread" ? spinMs : 0; // a child process's replies cannot be polled
     this.#lingerMs = options.lingerMs === undefined ? DEFAULT_LINGER_MS : checkMs("lingerMs", options.lingerMs);
+    if (!Number.isFinite(this.#lingerMs)) throw new RangeError("lingerMs must be finite: a worker would never sleep");
     this.#maxQueue = checkCount("maxQueue", options.maxQueue ?? Number.POSITIVE_INFINITY, 1, true);
     this.#maxTasksPerWorker = checkCount(
       "maxTasksPerWorker",

@@ -576,6 +576,7 @@ describe("ThreadPoolExecutor", () => {
       [{ idleTimeout: -1 }, RangeError, "idleTimeout"],
       [{ lingerMs: -1 }, RangeError, "lingerMs"],
       [{ lingerMs: "1" }, TypeError, "lingerMs"],
+      [{ lingerMs: Number.POSITIVE_INFINITY }, RangeError, "lingerMs must be finite"],
       [{ initializer: () => 1 }, TypeError, "initializer must be a task"],
       [{ initArgs: "x" }, TypeError, "initArgs must be an array"],
     ])("rejects bad options %j", (options, Err, message) => {

@@ -162,7 +162,7 @@ export function printAndReturn(word: string): string {
   return word;
 }
 
-/** The first lingering claim cell as this worker thread sees it (the host's array, adopted). */
-export function firstLingerClaim(): number | undefined {
-  return (globalThis as Record<symbol, Int32Array | undefined>)[Symbol.for("cc.lingerClaims")]?.[0];
+/** The first lingering claim cell as this worker thread sees it (the host's array, adopted), as text. */
+export function firstLingerClaim(): string | undefined {
+  return (globalThis as Record<symbol, BigInt64Array | undefined>)[Symbol.for("cc.lingerClaims")]?.[0]?.toString();
 }
