@@ -689,11 +689,9 @@ export function serveTasks(port: RuntimePort): void {
     // sleeping thread: on a 2-core VM, a third of a round trip.
     // Only a lone call the host waits for lingers (`FLAG_LINGER`): a host that sends batches, or keeps
     // several calls in flight, is busy with the replies, and a lingering worker would take the core
-    // another worker needs. The spell starts from `setImmediate` and only watches for the next message
-    // without taking it: the event loop then delivers it as usual, so microtasks and timers run between
-    // calls exactly as without lingering.
+    // another worker needs. A spell only watches for the next message without taking it, so the event
+    // loop delivers it as usual and each call's microtasks run before the next call.
     const { beginLinger, endLinger } = port;
-    let lingerQueued = false;
     const linger = (): void => {
       lingerQueued = false;
       if (!runtime.lingerHint || !runtime.idle || (beginLinger !== undefined && !beginLinger())) return;
@@ -705,15 +703,28 @@ export function serveTasks(port: RuntimePort): void {
         endLinger?.();
       }
     };
+    // A call that ended in the listener lingers at once: its microtasks wait until the listener returns,
+    // still before the next message. But Node delivers the messages already queued on a port without
+    // going round the event loop, so a worker that keeps finding the next message there would hold back
+    // its timers: after 1 ms of that, it lingers from `setImmediate` once, and the loop goes round. A
+    // call still running when the listener returns lingers once it ends (onIdle), from `setImmediate`.
+    let turnedAt = 0;
+    let lingerQueued = false;
+    const lingerAfterTurn = (): void => {
+      turnedAt = performance.now();
+      linger();
+    };
     const lingerSoon = (): void => {
       if (lingerQueued || !runtime.lingerHint) return;
       lingerQueued = true;
-      setImmediate(linger);
+      setImmediate(lingerAfterTurn);
     };
-    runtime.onIdle = lingerSoon; // an async call ended in a microtask
+    runtime.onIdle = lingerSoon;
     port.listen((message) => {
       runtime.handle(message);
-      lingerSoon();
+      if (!runtime.idle || !runtime.lingerHint) return;
+      if (performance.now() - turnedAt < 1) linger();
+      else lingerSoon();
     });
   } else {
     port.listen((message) => runtime.handle(message));
