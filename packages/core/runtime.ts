@@ -684,10 +684,9 @@ export function serveTasks(port: RuntimePort): void {
       }
     });
   } else if (spinForMessage && lingerMs > 0) {
-    // Lingering: once idle, poll briefly before sleeping. A host that answers a reply with the next
-    // task (a sequential loop) reaches a thread that is still awake, which saves the wake-up of a
-    // sleeping thread: on a 2-core VM, a third of a round trip.
-    // Only a lone call the host waits for lingers (`FLAG_LINGER`): a host that sends batches, or keeps
+    // Lingering: after a lone call, stay awake briefly before sleeping. A host that answers a reply
+    // with the next call (a sequential loop) then reaches a thread that is awake, which saves the
+    // wake-up of a sleeping one. Only a lone call the host waits for lingers (`FLAG_LINGER`): a host that sends batches, or keeps
     // several calls in flight, is busy with the replies, and a lingering worker would take the core
     // another worker needs. A spell only watches for the next message without taking it, so the event
     // loop delivers it as usual and each call's microtasks run before the next call.

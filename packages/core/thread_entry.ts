@@ -15,8 +15,8 @@ const data = workerData as {
 } | null;
 // low-latency mode: replies go on their own port, which the host can poll
 const out = data?.replyPort ?? port;
-// Lingering: a claim is a cell of the process-wide `lingerClaims` holding this thread's id; `posted`
-// counts the host's messages (it adds one after each post), `received` the ones delivered here.
+// Lingering: a claim is a cell of the process-wide `lingerClaims` (see `_linger.ts`); `posted` counts
+// the host's messages (it adds one after each post), `received` the ones delivered here.
 const claims = data?.lingerClaims;
 if (claims) adoptLingerClaims(claims);
 let claimed = -1;

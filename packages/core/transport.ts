@@ -54,9 +54,10 @@ export interface SpawnOptions {
    */
   spinMs?: number;
   /**
-   * Threads only: milliseconds a worker that has gone idle keeps polling for its next message before it
-   * sleeps, so a task sent right after a reply finds it awake. At most one worker fewer than the
-   * machine has cores lingers at a time, across all pools of the process. Default: 0 (off).
+   * Threads only: after a lone call marked `FLAG_LINGER`, milliseconds the worker stays awake watching
+   * for the next message (a counter of posts in shared memory) before it sleeps, so a call sent right
+   * after the reply finds it awake. At most one worker fewer than the machine has cores lingers at a
+   * time, across the process. Default: 0 (off).
    */
   lingerMs?: number;
 }

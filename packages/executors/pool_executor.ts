@@ -505,10 +505,7 @@ export class PoolExecutor implements Executor {
     }
     this.#queue.push(job);
     this.#queued++;
-    if (!this.#pumpQueued) {
-      this.#pumpQueued = true;
-      RESOLVED.then(this.#pumpLater);
-    }
+    this.#schedulePump();
     return job;
   }
 
@@ -519,6 +516,13 @@ export class PoolExecutor implements Executor {
   }
 
   readonly #pumpLater = (): void => this.#pump();
+
+  /** Runs the pump at the end of this tick (once, however many tasks ask for it). */
+  #schedulePump(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    RESOLVED.then(this.#pumpLater);
+  }
 
   #pump(): void {
     this.#pumpQueued = false;
@@ -709,10 +713,7 @@ export class PoolExecutor implements Executor {
       worker.busyTotal += (now >= 0 ? now : performance.now()) - worker.busySince;
       this.#onWorkerIdle(worker);
     }
-    if (this.#queue.length > 0 && !this.#pumpQueued) {
-      this.#pumpQueued = true;
-      RESOLVED.then(this.#pumpLater);
-    }
+    if (this.#queue.length > 0) this.#schedulePump();
     this.#checkDrained();
     return error;
   }
@@ -749,10 +750,7 @@ export class PoolExecutor implements Executor {
     worker.retiring = true;
     this.#removeWorker(worker);
     void worker.connection.close();
-    if (this.#queue.length > 0 && !this.#pumpQueued) {
-      this.#pumpQueued = true;
-      RESOLVED.then(this.#pumpLater);
-    }
+    if (this.#queue.length > 0) this.#schedulePump();
   }
 
   #removeWorker(worker: PoolWorker): void {
@@ -780,9 +778,8 @@ export class PoolExecutor implements Executor {
         `${this.#deathsWithoutProgress} workers in a row died before finishing a task (the last ${how})`,
         info.error,
       );
-    } else if (this.#queue.length > 0 && !this.#pumpQueued) {
-      this.#pumpQueued = true;
-      RESOLVED.then(this.#pumpLater);
+    } else if (this.#queue.length > 0) {
+      this.#schedulePump();
     }
   }
 
