@@ -17,6 +17,7 @@ import {
   FLAG_INIT,
   FLAG_LINGER,
   FLAG_STREAM,
+  type HostMessage,
   RUN_STRIDE,
   STATUS_END,
   STATUS_ERROR,
@@ -294,10 +295,21 @@ export class WorkerConnection {
   cancel(id: number, reason?: unknown): void {
     if (!this.#sinks.has(id) || this.#exitInfo) return;
     this.flush();
+    // Called from abort listeners and timers, where a throw would be uncaught: a post that fails (the
+    // reason cannot be copied) is retried with a plain reason; one that fails again means the worker has
+    // dropped its channel, and its exit fails the call.
+    if (!this.#tryPost({ k: "cancel", id, reason: encodeError(reason) })) {
+      this.#tryPost({ k: "cancel", id, reason: encodeError(new Error(String(reason))) });
+    }
+  }
+
+  /** Posts a control message; false when it could not be sent (not cloneable, or the channel is closed). */
+  #tryPost(message: HostMessage): boolean {
     try {
-      this.transport.post({ k: "cancel", id, reason: encodeError(reason) });
+      this.transport.post(message);
+      return true;
     } catch {
-      this.transport.post({ k: "cancel", id, reason: encodeError(new Error(String(reason))) });
+      return false;
     }
   }
 
@@ -305,7 +317,7 @@ export class WorkerConnection {
   pull(id: number, n: number): void {
     if (!this.#sinks.has(id) || this.#exitInfo) return;
     this.flush();
-    this.transport.post({ k: "pull", id, n });
+    this.#tryPost({ k: "pull", id, n }); // a worker that dropped its channel fails the call as it exits
   }
 
   /**

@@ -1,5 +1,5 @@
 // Task fixtures for @cc/core's tests (loaded in worker threads and child processes).
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { currentTask, SHAREABLE, type SharedHandle, transfer } from "../mod.ts";
 
 export function square(x: number): number {
@@ -165,4 +165,19 @@ export function printAndReturn(word: string): string {
 /** The first lingering claim cell as this worker thread sees it (the host's array, adopted), as text. */
 export function firstLingerClaim(): string | undefined {
   return (globalThis as Record<symbol, BigInt64Array | undefined>)[Symbol.for("cc.lingerClaims")]?.[0]?.toString();
+}
+
+/**
+ * Drops the IPC channel (child processes) and, once it is closed, writes `latch` and holds the event
+ * loop until `release` exists, before the child's own exit on disconnect can run.
+ */
+export function disconnectAndBlock(latch: string, release: string): Promise<never> {
+  process.prependOnceListener("disconnect", () => {
+    writeFileSync(latch, "");
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    const until = Date.now() + 30_000;
+    while (!existsSync(release) && Date.now() < until) Atomics.wait(cell, 0, 0, 5);
+  });
+  process.disconnect?.();
+  return new Promise(() => {});
 }

@@ -1,0 +1,61 @@
+// Faults of issue 12 on the engine's protocol side, over real worker threads and child processes:
+// nothing a task does to its channel crashes the host or passes for a reply.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CancelledError, spawnWorker, task, WorkerConnection, type WorkerKind } from "./mod.ts";
+import type * as Fixtures from "./testdata/tasks.ts";
+
+const fixtures = new URL("./testdata/tasks.ts", import.meta.url);
+const t = <K extends keyof typeof Fixtures>(name: K) =>
+  // biome-ignore lint/suspicious/noExplicitAny: fixtures have many shapes
+  task<(typeof Fixtures)[K] extends (...a: any[]) => any ? (typeof Fixtures)[K] : never>(fixtures, name);
+
+const open: WorkerConnection[] = [];
+const dirs: string[] = [];
+function connect(kind: WorkerKind): WorkerConnection {
+  const c = new WorkerConnection(spawnWorker({ kind }));
+  open.push(c);
+  return c;
+}
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "cc-faults-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.terminate()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Resolves once `check` is true, looking again on each turn of the event loop (a latch, not a delay). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+describe("a child process that dropped its IPC channel", () => {
+  it("aborting its task fails the call; nothing is thrown out of the abort listener", async () => {
+    const dir = tempDir();
+    const latch = join(dir, "disconnected");
+    const release = join(dir, "release");
+    const c = connect("process");
+    const controller = new AbortController();
+    const running = c.run(t("disconnectAndBlock"), [latch, release], { signal: controller.signal });
+    await until(() => existsSync(latch));
+    // the host has seen the channel close once a post fails (the child cannot exit yet: it is blocked)
+    await until(() => {
+      try {
+        c.transport.post({ k: "pull", id: 0, n: 0 });
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    controller.abort(new CancelledError("stop")); // threw "child process N is not connected" (uncaught)
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
+    writeFileSync(release, "");
+    const exit = await c.whenExited;
+    expect(exit.code).toBe(0);
+  });
+});
