@@ -18,12 +18,12 @@ export interface TaskContext {
 
 const STORAGE = Symbol.for("cc.taskContextStorage");
 
-/** The storage the worker runtime runs each call in; shared by every copy of `@cc/core` in a thread. */
+/** @internal The storage the worker runtime runs each call in; shared by every copy of `@cc/core` in a thread. */
 export function _contextStorage(): AsyncLocalStorage<TaskContext> | undefined {
   return (globalThis as Record<symbol, AsyncLocalStorage<TaskContext> | undefined>)[STORAGE];
 }
 
-/** Installs the storage (the worker runtime does this once per thread). */
+/** @internal Installs the storage (the worker runtime does this once per thread). */
 export function _installContextStorage(storage: AsyncLocalStorage<TaskContext>): void {
   (globalThis as Record<symbol, unknown>)[STORAGE] = storage;
 }

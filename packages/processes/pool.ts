@@ -5,9 +5,20 @@
  */
 import { availableParallelism } from "node:os";
 import { BrokenProcessPool, CancelledError, InvalidStateError, type Task } from "@cc/core";
-import { PoolExecutor, type PoolExecutorOptions, type PoolStats } from "@cc/executors";
+import { type MapOptions, PoolExecutor, type PoolExecutorOptions, type PoolStats } from "@cc/executors";
 import { Future } from "@cc/futures";
 import { AsyncResult } from "./async_result.ts";
+
+/** The engine's entries `Pool` uses: `@internal` in `@cc/executors`, so absent from its published types. */
+interface PoolEngine extends PoolExecutor {
+  _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]>;
+  _map<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: MapOptions,
+    ordered: boolean,
+  ): AsyncIterableIterator<R>;
+}
 
 /** Options of {@linkcode Pool}. */
 export interface PoolOptions extends Pick<PoolExecutorOptions, "execArgv" | "env" | "resourceLimits"> {
@@ -87,7 +98,7 @@ function toArray<T>(iterable: Iterable<T>, what: string): T[] {
 export class Pool implements AsyncDisposable {
   /** Number of worker processes. */
   readonly processes: number;
-  readonly #executor: PoolExecutor;
+  readonly #executor: PoolEngine;
   #state: "RUN" | "CLOSE" | "TERMINATE" = "RUN";
   #terminating: Promise<void> | undefined;
 
@@ -105,7 +116,7 @@ export class Pool implements AsyncDisposable {
       resourceLimits,
       onWorkerExit: "replace",
       broken: BrokenProcessPool,
-    });
+    }) as PoolEngine;
   }
 
   #checkRunning(): void {
