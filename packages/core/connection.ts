@@ -165,6 +165,14 @@ export class WorkerConnection {
     return this.#exitInfo !== undefined;
   }
 
+  /**
+   * Once the worker has ended, the error its calls in flight failed with: a `WorkerExitError` with its
+   * exit code or signal, or the uncaught error it reported. `undefined` while it runs.
+   */
+  get exitError(): unknown {
+    return this.#exitInfo === undefined ? undefined : this.#exitError(this.#exitInfo);
+  }
+
   /** Resolves with how the worker ended. */
   get whenExited(): Promise<ExitInfo> {
     return this.#exited;

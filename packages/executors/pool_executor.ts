@@ -762,21 +762,24 @@ export class PoolExecutor implements Executor {
   }
 
   #onWorkerExit(worker: PoolWorker, info: ExitInfo): void {
-    const expected = worker.retiring || this.#closing !== undefined;
+    // after shutdown(), a worker that ends with tasks in flight crashed: that is no ordered exit
+    const expected = worker.retiring || (this.#closing !== undefined && worker.inFlight === 0);
     this.#removeWorker(worker);
     if (worker.idleTimer) clearTimeout(worker.idleTimer);
     if (expected) return;
     if (worker.completed === 0) this.#deathsWithoutProgress++;
     const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+    // the cause of a breakdown is what the dead worker's own tasks fail with (WorkerExitError: code, signal)
+    const cause = worker.connection.exitError;
     if (this.#exitPolicy === "break") {
       this.#breakPool(
         `a ${this.kind === "process" ? "child process" : "worker thread"} terminated abruptly (it ${how}); the pool is not usable anymore`,
-        info.error,
+        cause,
       );
     } else if (this.#deathsWithoutProgress >= 3) {
       this.#breakPool(
         `${this.#deathsWithoutProgress} workers in a row died before finishing a task (the last ${how})`,
-        info.error,
+        cause,
       );
     } else if (this.#queue.length > 0) {
       this.#schedulePump();
@@ -907,7 +910,9 @@ export class PoolExecutor implements Executor {
    */
   async terminate(): Promise<void> {
     void this.shutdown({ wait: false, cancelFutures: true });
-    await Promise.all(this.#workers.map((w) => w.connection.terminate()));
+    const workers = [...this.#workers];
+    for (const w of workers) w.retiring = true; // an ordered stop, not a crash
+    await Promise.all(workers.map((w) => w.connection.terminate()));
     await this.shutdown({ wait: true });
   }
 

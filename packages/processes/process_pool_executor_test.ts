@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BrokenProcessPool, CancelledError, CloneError, InvalidStateError, task, WorkerExitError } from "@cc/core";
 import { wait } from "@cc/futures";
@@ -14,6 +17,7 @@ const exitWith = task<typeof T.exitWith>(tasks, "exitWith");
 const killSelf = task<typeof T.killSelf>(tasks, "killSelf");
 const describeArg = task<typeof T.describeArg>(tasks, "describeArg");
 const untilCancelled = task<typeof T.untilCancelled>(tasks, "untilCancelled");
+const exitWhenExists = task<typeof T.exitWhenExists>(tasks, "exitWhenExists");
 
 const pools: ProcessPoolExecutor[] = [];
 function pool(options: ProcessPoolExecutorOptions = {}): ProcessPoolExecutor {
@@ -105,6 +109,62 @@ describe("ProcessPoolExecutor", () => {
       expect(() => executor.submit(square, 1)).toThrow(BrokenProcessPool);
       await executor.shutdown();
       expect(executor.stats().workers).toBe(0);
+    });
+
+    it("a SIGKILLed child: queued futures, broken, later submits and the sibling's task all carry its WorkerExitError", async () => {
+      const executor = pool({ maxWorkers: 2 });
+      const other = await runningTask(executor);
+      const killed = executor.submit(killSelf, "SIGKILL");
+      const queued = [1, 2, 3].map((x) => executor.submit(square, x)); // both children are busy: these wait
+      const error = await killed.exception();
+      expect(error).toBeInstanceOf(BrokenProcessPool);
+      const dead = (error as Error).cause;
+      expect(dead).toBeInstanceOf(WorkerExitError);
+      expect(dead).toMatchObject({ signal: "SIGKILL", exitCode: null });
+      for (const f of queued) {
+        const e = await f.exception();
+        expect(e).toBeInstanceOf(BrokenProcessPool);
+        expect((e as Error).cause).toBeInstanceOf(WorkerExitError);
+        expect((e as Error).cause).toMatchObject({ signal: "SIGKILL", exitCode: null });
+      }
+      expect(executor.broken?.cause).toMatchObject({ signal: "SIGKILL", exitCode: null });
+      let later: unknown;
+      try {
+        executor.submit(square, 1);
+      } catch (e) {
+        later = e;
+      }
+      expect(later).toBeInstanceOf(BrokenProcessPool);
+      expect((later as Error).cause).toMatchObject({ signal: "SIGKILL", exitCode: null });
+      // the sibling was stopped by the pool (SIGTERM), but reports what broke the pool
+      const sibling = await other.future.exception();
+      expect(sibling).toBeInstanceOf(BrokenProcessPool);
+      expect((sibling as Error).cause).toMatchObject({ signal: "SIGKILL", exitCode: null });
+    });
+
+    it("a child that crashes after shutdown() began: BrokenProcessPool (Python), not a raw WorkerExitError", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "cc-ppe-"));
+      try {
+        const go = join(dir, "go");
+        const executor = pool({ maxWorkers: 1 });
+        let started!: () => void;
+        const isRunning = new Promise<void>((resolve) => {
+          started = resolve;
+        });
+        const future = executor.submitWith(exitWhenExists, [go, 3], { onProgress: () => started() });
+        await isRunning;
+        const closing = executor.shutdown({ wait: true });
+        writeFileSync(go, "");
+        const error = await future.exception();
+        expect(error).toBeInstanceOf(BrokenProcessPool);
+        expect((error as Error).cause).toBeInstanceOf(WorkerExitError);
+        expect((error as Error).cause).toMatchObject({ exitCode: 3, signal: null });
+        await closing;
+        expect(executor.broken).toBeInstanceOf(BrokenProcessPool);
+        expect(executor.stats().workers).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("a failing initializer breaks it, with the initializer's error as the cause", async () => {

@@ -83,3 +83,11 @@ export async function echo(item: { value: number; waitFor?: string }): Promise<n
 export async function* echoEach(values: Iterable<unknown>): AsyncGenerator<unknown> {
   for (const value of values) yield value;
 }
+
+/** Reports progress "started", then exits with `code` once the file `go` exists (a crash on cue). */
+export async function exitWhenExists(go: string, code: number): Promise<never> {
+  const { existsSync } = await import("node:fs");
+  currentTask().progress("started");
+  while (!existsSync(go)) await new Promise((resolve) => setTimeout(resolve, 5));
+  process.exit(code);
+}
