@@ -3,6 +3,7 @@
 // name, message, stack, cause chain, AggregateError's errors and cloneable own properties.
 import { serialize } from "node:v8";
 import {
+  BootstrapError,
   BrokenExecutorError,
   BrokenProcessPool,
   BrokenThreadPool,
@@ -49,6 +50,7 @@ const BUILT_IN: Record<string, { prototype: Error }> = {
 
 /** cc's own classes: recreated only for errors that carry cc's brand (see errors.ts). */
 const CC_OWN: Record<string, { prototype: Error }> = {
+  BootstrapError,
   CancelledError,
   TimeoutError,
   InvalidStateError,

@@ -153,6 +153,38 @@ export class TaskLoadError extends Error {
 }
 
 /**
+ * A program started a pool, thread or process from the top level of a module that a cc worker was
+ * importing to run one of its tasks: the program lacks the {@linkcode isMainModule} guard, and each
+ * worker would start workers of its own without end. Python raises `RuntimeError` ("An attempt has
+ * been made to start a new process before the current process has finished its bootstrapping phase").
+ * The worker's import fails with it, so the caller's future fails with a {@linkcode TaskLoadError}
+ * whose `cause` is this error.
+ *
+ * @example
+ * ```ts
+ * import { BootstrapError } from "@cc/core";
+ * const err = new BootstrapError("a ThreadPoolExecutor", "file:///app/main.ts");
+ * console.assert(err.module === "file:///app/main.ts" && err.message.includes("isMainModule"));
+ * ```
+ */
+export class BootstrapError extends Error {
+  override name = "BootstrapError";
+  /** The module whose top-level code tried to start a worker. */
+  readonly module: string;
+  constructor(what: string, module: string, options?: ErrorOptions) {
+    super(
+      `${what} was started while a cc worker was still importing ${module} to run one of its tasks: ` +
+        "the module's top-level code runs again in every worker that imports it, so each worker would start " +
+        "workers of its own without end. Put the program's main code under " +
+        "`if (isMainModule(import.meta)) { … }` (from @cc/core), as Python programs use " +
+        '`if __name__ == "__main__":`, or move the tasks to a module of their own.',
+      options,
+    );
+    this.module = module;
+  }
+}
+
+/**
  * A value could not be copied across a thread or process boundary (structured clone rules):
  * a function, a symbol, a socket, a `WeakMap`… `path` names the offending value, e.g.
  * `args[0].callback` or `result.handle`.
@@ -230,6 +262,7 @@ for (const cls of [
   BrokenExecutorError,
   WorkerExitError,
   TaskLoadError,
+  BootstrapError,
   CloneError,
   QueueFullError,
 ]) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+export * from "./bootstrap.ts";
 export * from "./connection.ts";
 export * from "./context.ts";
 export * from "./errors.ts";

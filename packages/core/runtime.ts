@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import type { TransferListItem } from "node:worker_threads";
+import { trackImport } from "./_bootstrap.ts";
 import { decodeError, encodeError } from "./_error_codec.ts";
 import { unpackRun } from "./_run_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
@@ -249,11 +250,14 @@ class Runtime {
   #module(url: string): Promise<Record<string, unknown>> {
     let mod = this.#modules.get(url);
     if (!mod) {
-      mod = (async () => {
-        if (TS_URL.test(url)) await (await import("./_typescript.ts")).ensureTypeScript(url);
-        if (!importsThreadsJs(url)) return (await import(url)) as Record<string, unknown>;
-        return (await import("./_threadsjs.ts")).importCapturingExpose(url);
-      })();
+      mod = trackImport(
+        url,
+        (async () => {
+          if (TS_URL.test(url)) await (await import("./_typescript.ts")).ensureTypeScript(url);
+          if (!importsThreadsJs(url)) return (await import(url)) as Record<string, unknown>;
+          return (await import("./_threadsjs.ts")).importCapturingExpose(url);
+        })(),
+      );
       this.#modules.set(url, mod);
     }
     return mod;
@@ -266,7 +270,8 @@ class Runtime {
     try {
       ns = await this.#module(url);
     } catch (cause) {
-      const why = cause instanceof Error ? cause.message : String(cause);
+      const explained = TS_URL.test(url) ? (await import("./_typescript.ts")).explainStripFailure(cause) : undefined;
+      const why = explained ?? (cause instanceof Error ? cause.message : String(cause));
       throw new TaskLoadError(`the module failed to import (${why})`, task, { cause });
     }
     if (!Object.hasOwn(ns, name)) {
@@ -575,8 +580,14 @@ class Runtime {
       try {
         this.#port.post([id, status, value], mine);
       } catch (error) {
+        // only this reply fails, whatever the value does while it is read again (a getter that throws)
         const base = status === STATUS_ERROR ? "error" : status === STATUS_PROGRESS ? "progress" : "result";
-        const found = findUncloneable(value, base, this.#port.checkClone);
+        let found: { path: string; what: string } | undefined;
+        try {
+          found = findUncloneable(value, base, this.#port.checkClone);
+        } catch {
+          found = undefined;
+        }
         const reason = found
           ? new CloneError(found.path, found.what)
           : new CloneError(base, error instanceof Error ? error.message : String(error));

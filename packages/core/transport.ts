@@ -18,6 +18,7 @@ import {
 } from "node:worker_threads";
 import { lingerClaims, releaseLinger } from "./_linger.ts";
 import { findTsx, tsxSearchPath } from "./_typescript.ts";
+import { assertNotBootstrapping } from "./bootstrap.ts";
 import type { HostMessage, WorkerMessage } from "./protocol.ts";
 import { cloneCheck, containsSharedMemory } from "./uncloneable.ts";
 
@@ -260,6 +261,7 @@ class ProcessTransport implements Transport {
   }
   terminate(): Promise<void> {
     if (!this.exited) {
+      this.ref(); // a caller awaiting the end keeps Node alive until the child's exit is seen
       this.#child.kill("SIGTERM");
       const timer = setTimeout(() => {
         if (!this.exited) this.#child.kill("SIGKILL");
@@ -285,6 +287,7 @@ class ProcessTransport implements Transport {
  */
 export function spawnWorker(options: SpawnOptions = {}): Transport {
   const kind = options.kind ?? "thread";
+  assertNotBootstrapping(kind === "process" ? "a child process" : "a worker thread");
   if (kind === "thread") return new ThreadTransport(options);
   if (kind === "process") return new ProcessTransport(options);
   throw new TypeError(`kind must be "thread" or "process", got ${JSON.stringify(kind)}`);

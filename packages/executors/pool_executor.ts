@@ -11,6 +11,7 @@
  */
 import type { ResourceLimits, TransferListItem } from "node:worker_threads";
 import {
+  assertNotBootstrapping,
   BrokenExecutorError,
   type CallOptions,
   type CallSink,
@@ -367,6 +368,7 @@ export class PoolExecutor implements Executor {
     if (kind !== "thread" && kind !== "process")
       throw new TypeError(`kind must be "thread" or "process", got ${String(kind)}`);
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    assertNotBootstrapping(`a ${new.target.name}`);
     this.kind = kind;
     this.#options = options;
     this.maxWorkers = checkCount("maxWorkers", options.maxWorkers ?? options.defaultMaxWorkers ?? 1, 1);

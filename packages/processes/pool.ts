@@ -4,7 +4,7 @@
  * @module
  */
 import { availableParallelism } from "node:os";
-import { BrokenProcessPool, CancelledError, InvalidStateError, type Task } from "@cc/core";
+import { assertNotBootstrapping, BrokenProcessPool, CancelledError, InvalidStateError, type Task } from "@cc/core";
 import { type MapOptions, PoolExecutor, type PoolExecutorOptions, type PoolStats } from "@cc/executors";
 import { Future } from "@cc/futures";
 import { AsyncResult } from "./async_result.ts";
@@ -104,6 +104,7 @@ export class Pool implements AsyncDisposable {
 
   constructor(options: PoolOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    assertNotBootstrapping("a Pool");
     const { processes, initializer, initArgs, maxtasksperchild, execArgv, env, resourceLimits } = options;
     this.processes = positiveInteger("processes", processes) ?? availableParallelism();
     this.#executor = new PoolExecutor("process", {

@@ -6,6 +6,7 @@
  */
 import { constants } from "node:os";
 import {
+  assertNotBootstrapping,
   CloneError,
   cloneCheck,
   findUncloneable,
@@ -160,6 +161,7 @@ export class Process<R = unknown> {
 
   constructor(options: ProcessOptions<unknown[], R> = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    assertNotBootstrapping(`a ${new.target.name}`);
     const { target, args = [], name, env, execArgv } = options;
     if (
       target !== undefined &&

@@ -5,6 +5,7 @@
  */
 import { threadId } from "node:worker_threads";
 import {
+  assertNotBootstrapping,
   CloneError,
   describe,
   InvalidStateError,
@@ -192,6 +193,7 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
    * ```
    */
   constructor(options: ThreadOptions<A, R> = {}) {
+    assertNotBootstrapping(`a ${new.target.name}`);
     const { target, args = [] as unknown as A, name, daemon = false } = options;
     if (target !== undefined && !isTask(target)) {
       throw new TypeError(
