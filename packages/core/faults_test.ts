@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CancelledError, spawnWorker, task, WorkerConnection, type WorkerKind } from "./mod.ts";
+import { CancelledError, CloneError, spawnWorker, task, WorkerConnection, type WorkerKind } from "./mod.ts";
 import type * as Fixtures from "./testdata/tasks.ts";
 
 const fixtures = new URL("./testdata/tasks.ts", import.meta.url);
@@ -57,5 +57,17 @@ describe("a child process that dropped its IPC channel", () => {
     writeFileSync(release, "");
     const exit = await c.whenExited;
     expect(exit.code).toBe(0);
+  });
+});
+
+describe.each(["thread", "process"] as const)("over a %s", (kind) => {
+  it("a result whose getter throws while it is copied fails that call, naming the path; the worker lives on", async () => {
+    const c = connect(kind);
+    const error = await c.run(t("returnsThrowingGetter"), []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CloneError);
+    expect(error).toMatchObject({ path: "result.nested.secret", taskName: "returnsThrowingGetter" });
+    expect((error as Error).message).toMatch(/getter.*no copy for you/);
+    expect(await c.run(t("square"), [9])).toBe(81);
+    expect(c.exited).toBe(false);
   });
 });

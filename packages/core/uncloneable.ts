@@ -208,10 +208,16 @@ export function findUncloneable(
       }
     } else {
       for (const key of Object.keys(v)) {
-        const found = walk(
-          (v as Record<string, unknown>)[key],
-          `${p}${keySegment(Array.isArray(v) ? Number(key) : key)}`,
-        );
+        const at = `${p}${keySegment(Array.isArray(v) ? Number(key) : key)}`;
+        let item: unknown;
+        try {
+          item = (v as Record<string, unknown>)[key];
+        } catch (error) {
+          // a getter that throws: the copy read it too, and failed there
+          const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          return { path: at, what: `a getter that threw (${why})` };
+        }
+        const found = walk(item, at);
         if (found) return found;
       }
     }

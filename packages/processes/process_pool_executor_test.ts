@@ -280,6 +280,17 @@ describe("ProcessPoolExecutor", () => {
       expect(initialised.broken?.cause).toMatchObject({ path: "args[0].cells" });
     });
 
+    it("a result whose getter throws while it is copied fails only that future; the pool stays healthy", async () => {
+      const executor = pool({ maxWorkers: 1 });
+      const child = await executor.submit(pid);
+      const error = await executor.submit(task<typeof T.throwingGetter>(tasks, "throwingGetter")).exception();
+      expect(error).toBeInstanceOf(CloneError);
+      expect(error).toMatchObject({ path: "result.bad" });
+      expect((error as Error).message).toMatch(/not today/);
+      expect(executor.broken).toBeUndefined();
+      expect(await executor.submit(pid)).toBe(child); // the same child
+    });
+
     it("copies Map, Set, Date, BigInt, typed arrays and errors (structured clone)", async () => {
       const executor = pool({ maxWorkers: 1 });
       const values = [new Map([[1, 2]]), new Set([1]), new Date(0), 10n, new Uint8Array(3), new Error("e")];

@@ -181,3 +181,15 @@ export function disconnectAndBlock(latch: string, release: string): Promise<neve
   process.disconnect?.();
   return new Promise(() => {});
 }
+
+/** Returns an object whose getter throws when the result is copied (cloned or serialized). */
+export function returnsThrowingGetter(): unknown {
+  return {
+    ok: 1,
+    nested: {
+      get secret(): string {
+        throw new Error("no copy for you");
+      },
+    },
+  };
+}

@@ -91,3 +91,12 @@ export async function exitWhenExists(go: string, code: number): Promise<never> {
   while (!existsSync(go)) await new Promise((resolve) => setTimeout(resolve, 5));
   process.exit(code);
 }
+
+/** Returns an object whose getter throws when the result is copied to the host. */
+export function throwingGetter(): unknown {
+  return {
+    get bad(): number {
+      throw new Error("not today");
+    },
+  };
+}
