@@ -27,3 +27,21 @@ export function trackImport<T>(url: string, promise: Promise<T>): Promise<T> {
   promise.then(done, done);
   return promise;
 }
+
+const REVIVING = Symbol.for("cc.bootstrapReviving");
+
+/** True while the runtime rebuilds an argument object (`fromShared`), which is not a module's top level. */
+export function reviving(): boolean {
+  return ((globalThis as Record<symbol, number | undefined>)[REVIVING] ?? 0) > 0;
+}
+
+/** Runs `fn` (the runtime rebuilding an argument with `fromShared`) as code that is not bootstrapping. */
+export function whileReviving<T>(fn: () => T): T {
+  const global = globalThis as Record<symbol, number | undefined>;
+  global[REVIVING] = (global[REVIVING] ?? 0) + 1;
+  try {
+    return fn();
+  } finally {
+    global[REVIVING] = (global[REVIVING] ?? 1) - 1;
+  }
+}

@@ -6,7 +6,7 @@
  */
 
 import type { AsyncLocalStorage } from "node:async_hooks";
-import { importsInProgress } from "./_bootstrap.ts";
+import { importsInProgress, reviving } from "./_bootstrap.ts";
 import { BootstrapError } from "./errors.ts";
 
 const CONTEXT = Symbol.for("cc.taskContextStorage");
@@ -15,7 +15,7 @@ const CONTEXT = Symbol.for("cc.taskContextStorage");
 function bootstrappingModule(): string | undefined {
   if ((globalThis as Record<symbol, unknown>)[Symbol.for("cc.workerRuntime")] !== true) return undefined;
   const imports = importsInProgress();
-  if (imports.size === 0) return undefined;
+  if (imports.size === 0 || reviving()) return undefined;
   // code that runs inside a task (nested pools, a task that imports a module) is not bootstrapping
   const storage = (globalThis as Record<symbol, AsyncLocalStorage<unknown> | undefined>)[CONTEXT];
   if (storage?.getStore() !== undefined) return undefined;

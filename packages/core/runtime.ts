@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import type { TransferListItem } from "node:worker_threads";
-import { trackImport } from "./_bootstrap.ts";
+import { trackImport, whileReviving } from "./_bootstrap.ts";
 import { decodeError, encodeError } from "./_error_codec.ts";
 import { unpackRun } from "./_run_codec.ts";
 import { SHARED_MARKER } from "./_shared_marker.ts";
@@ -367,7 +367,7 @@ class Runtime {
       if (typeof cls?.fromShared !== "function") {
         throw new TypeError(`args[${i}]: ${handle.url} has no export "${handle.name}" with a static fromShared()`);
       }
-      out[i] = cls.fromShared(handle.state);
+      out[i] = whileReviving(() => cls.fromShared?.(handle.state));
     }
     return out;
   }
