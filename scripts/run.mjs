@@ -83,6 +83,12 @@ switch (task) {
     run(pnpmBin, ["exec", "biome", "ci", "."]);
     run(pnpmBin, ["exec", "turbo", "run", "typecheck", "test", "--concurrency=2", "--output-logs=new-only", ...extra]);
     break;
+  case "pack-test":
+    // once per CI run, on the system Node (scripts/pack_test/pack_test.mjs): pack every package, a release
+    // on a throwaway copy, each package installed alone in an empty project, run and type-checked there
+    run(pnpmBin, ["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"]);
+    run(process.execPath, [join(root, "scripts", "pack_test", "pack_test.mjs"), ...extra]);
+    break;
   default:
     run(pnpmBin, ["exec", "turbo", "run", task, ...extra]);
 }
