@@ -1,10 +1,15 @@
 // Entry point of a cc child process: serves task calls over the IPC channel (advanced serialization).
 // The child exits when its parent goes away (the channel disconnects), so no orphan is left behind.
 import { serialize } from "node:v8";
+import { watchParent } from "./_parent_watch.ts";
 import { serveTasks } from "./runtime.ts";
 
 if (!process.send) throw new Error("@cc/core process_entry must run in a child process with an IPC channel");
 process.on("disconnect", () => process.exit(0));
+// Ctrl-C on a terminal sends SIGINT to the whole process group, children included: the parent decides
+// what happens then (abort its tasks, stop its pools, exit), so a child does not die of it first. It
+// still ends with its parent (the disconnect above, the orphan watch below) and on SIGTERM/SIGKILL.
+process.on("SIGINT", () => {});
 // Running as TypeScript means the host started this child with tsx's loader: `.ts` task modules load
 // as they are, and registering tsx again would chain a second copy of its hooks.
 if (import.meta.url.endsWith(".ts"))
@@ -26,3 +31,6 @@ serveTasks({
     else process.exit(code);
   },
 });
+// A busy task holds the event loop, and with it the disconnect handler: a thread watches the parent too.
+// Started after the first turn of the event loop, once the child is serving, to keep its start cheap.
+setImmediate(watchParent);

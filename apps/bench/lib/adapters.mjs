@@ -29,6 +29,19 @@ export const POOLS = {
       return { run: (t, x) => pool.submit(tasks[t], x), destroy: () => pool.shutdown() };
     },
   },
+  "cc-process": {
+    pkg: "@cc/processes",
+    async load() {
+      const [processes, core] = await Promise.all([import("@cc/processes"), import("@cc/core")]);
+      return { ProcessPoolExecutor: processes.ProcessPoolExecutor, task: core.task };
+    },
+    create({ ProcessPoolExecutor, task }, size) {
+      // child processes instead of threads: for the cold start of a process (G with --adapter cc-process)
+      const pool = new ProcessPoolExecutor({ maxWorkers: size });
+      const tasks = { inc: task(worker("cc_tasks.mjs"), "inc"), cpu: task(worker("cc_tasks.mjs"), "cpu") };
+      return { run: (t, x) => pool.submit(tasks[t], x), destroy: () => pool.shutdown() };
+    },
+  },
   piscina: {
     pkg: "piscina",
     load: () => import("piscina"),
