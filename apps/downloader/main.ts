@@ -59,7 +59,8 @@ export interface MainOptions {
 }
 
 /**
- * Exit codes of {@linkcode main}.
+ * Exit codes of {@linkcode main}, and of the CLI: `terminated` (128 + 15) is the CLI's when SIGTERM
+ * stopped it (`main` itself returns `interrupted` whatever aborted its signal).
  *
  * @example
  * ```ts
@@ -67,7 +68,7 @@ export interface MainOptions {
  * console.assert(EXIT.usage === 2);
  * ```
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -264,13 +265,23 @@ function message(error: unknown): string {
 }
 
 // Only when run as `node dist/main.js`: not when a worker thread or child process imports this module.
+// Ctrl-C (SIGINT, to this process or its whole group) or SIGTERM aborts the downloads in flight, which
+// remove their temporary files, and the CLI exits 130 (143 for SIGTERM) once every worker has ended.
+// The child processes of the `processes` and `pool` models ignore SIGINT (cc's child runtime): this
+// process decides. A second signal exits at once.
 if (isMainModule(import.meta)) {
   const controller = new AbortController();
-  const interrupt = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    controller.abort(new Error("Interrupted"));
+  let stopped: number = EXIT.interrupted;
+  const interrupt = (name: NodeJS.Signals): void => {
+    const code = name === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+    if (controller.signal.aborted) process.exit(code);
+    stopped = code;
+    controller.abort(new Error(name === "SIGTERM" ? "Terminated" : "Interrupted"));
   };
   process.on("SIGINT", interrupt);
-  process.exitCode = await main(process.argv.slice(2), { signal: controller.signal });
+  process.on("SIGTERM", interrupt);
+  const code = await main(process.argv.slice(2), { signal: controller.signal });
+  process.exitCode = code === EXIT.interrupted ? stopped : code;
   process.off("SIGINT", interrupt);
+  process.off("SIGTERM", interrupt);
 }

@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -166,4 +166,97 @@ describe("main()", () => {
     expect(stdout.text).toMatch(/0 files written.*6 failed/);
     expect(existsSync(join(dir, "o")) ? await readdir(join(dir, "o")) : []).toEqual([]);
   });
+});
+
+/** The process ids whose parent is `pid` (Linux: from /proc). */
+function childrenOf(pid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) pids.push(Number(entry));
+    } catch {
+      // it has just ended
+    }
+  }
+  return pids;
+}
+
+/** True while `pid` runs (a zombie, ended but not reaped yet, counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `condition` every 20 ms; rejects with `what` after `ms` (generous, for a loaded machine). */
+async function until(condition: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.runIf(process.platform === "linux")("interrupting node dist/main.js while pictures are half-written", () => {
+  let server: RandomUserServer;
+  beforeEach(async () => {
+    // each picture sends its first part, then waits (for ever, in a test's time): a download mid-write
+    server = await startServer({ trickle: 600_000 });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const WAYS = [
+    ["SIGINT to its pid", "SIGINT", false, 130],
+    ["SIGINT to its process group (Ctrl-C on a terminal)", "SIGINT", true, 130],
+    ["SIGTERM to its pid", "SIGTERM", false, 143],
+  ] as const;
+  const cases = ["sequential", "async", "threads", "processes", "pool"].flatMap((model) =>
+    WAYS.map(([way, name, group, code]) => [model, way, code, name, group] as const),
+  );
+
+  it.each(cases)(
+    "--model %s, %s: exits %s, leaves no partial or temporary file and no child process",
+    async (model, _way, code, name, group) => {
+      const out = join(dir, "o");
+      // detached: the CLI leads its own process group, as a program started from a shell does
+      const child = spawn(
+        process.execPath,
+        [CLI, "--base-url", server.url, "--model", model, "--ids", "1,2", "--concurrency", "2", "--out", out],
+        { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once("exit", (exitCode, signal) => resolve({ code: exitCode, signal })),
+      );
+      const pid = child.pid as number;
+      try {
+        const writing = model === "sequential" ? 1 : 2;
+        const temporary = (): string[] => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith(".tmp")) : []);
+        await until(() => temporary().length >= writing, `${writing} temporary files in ${out}\n${output}`);
+        const workers = childrenOf(pid);
+        if (model === "processes" || model === "pool") expect(workers.length).toBeGreaterThanOrEqual(2);
+        process.kill(group ? -pid : pid, name);
+        expect(await exited, output).toEqual({ code, signal: null });
+        expect(readdirSync(out)).toEqual([]);
+        expect(output).toMatch(/Done: 0 files written to .*, 2 failed, \d+ ms \(interrupted\)/);
+        await until(() => !workers.some(alive), `the CLI's child processes ${workers.join(", ")} gone`, 5000);
+      } finally {
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          // it has ended, with its group
+        }
+      }
+    },
+  );
 });

@@ -207,18 +207,10 @@ export const poolModel: DownloadModel = executorModel(
   "a multiprocessing-style Pool of --concurrency processes (the course's Pool)",
   (processes) => {
     const pool = new Pool({ processes });
-    const watched = new WeakSet<AbortSignal>();
     return {
-      submitWith: (task, args, options) => {
-        const future = pool.applyAsync(task, args).future;
-        // Pool has no per-call stop: an abort stops the pool (Python's terminate); once per signal
-        const signal = options.signal;
-        if (signal && !watched.has(signal)) {
-          watched.add(signal);
-          signal.addEventListener("abort", () => void pool.terminate(), { once: true });
-        }
-        return future;
-      },
+      // An abort reaches each running download's own signal, which removes its temporary file, rather
+      // than pool.terminate() (Python's way), whose SIGTERM would cut the writes short and leave them.
+      submitWith: (task, args, options) => pool.applyAsync(task, args, options).future,
       [Symbol.asyncDispose]: async () => {
         pool.close();
         await pool.join();

@@ -39,6 +39,13 @@ export interface ServerOptions {
    */
   latency?: number;
   /**
+   * Milliseconds between the parts of a picture: its bytes are sent in {@linkcode TRICKLE_PARTS} parts,
+   * the first at once, so a download stays half-written for a while (0: all at once). With a huge value,
+   * a client holds a partial picture until it gives up.
+   * @default {0}
+   */
+  trickle?: number;
+  /**
    * Seeds whose API request fails like the service does: status 500 and `{ "error": "Uh oh, …" }`.
    * @default {[]}
    */
@@ -54,6 +61,17 @@ export interface ServerOptions {
    */
   random?: () => number;
 }
+
+/**
+ * How many parts a picture is sent in when {@linkcode ServerOptions.trickle} is set.
+ *
+ * @example
+ * ```ts
+ * import { TRICKLE_PARTS } from "./server.ts";
+ * console.assert(TRICKLE_PARTS === 8);
+ * ```
+ */
+export const TRICKLE_PARTS = 8;
 
 /** Request counters of a running server. */
 export interface ServerStats {
@@ -88,7 +106,7 @@ const PORTRAIT_PATH = /^\/api\/portraits\/(?:(med|thumb)\/)?(men|women)\/(\d{1,2
  * the same users. `picture.large/medium/thumbnail` point back at this server, which serves generated
  * 128×128, 72×72 and 48×48 JPEG portraits (`Content-Type: image/jpeg`). Other paths answer 404.
  *
- * @param options Where to listen, latency and injected failures.
+ * @param options Where to listen, latency, slow pictures (`trickle`) and injected failures.
  * @returns The running server; its `url` is known once the promise resolves.
  * @throws {RangeError} If `latency` is negative or `failRate` is outside 0–1.
  *
@@ -102,9 +120,12 @@ const PORTRAIT_PATH = /^\/api\/portraits\/(?:(med|thumb)\/)?(men|women)\/(\d{1,2
  * ```
  */
 export async function startServer(options: ServerOptions = {}): Promise<RandomUserServer> {
-  const { host = "127.0.0.1", port = 0, latency = 0, failRate = 0, random = Math.random } = options;
+  const { host = "127.0.0.1", port = 0, latency = 0, trickle = 0, failRate = 0, random = Math.random } = options;
   if (!(Number.isFinite(latency) && latency >= 0)) {
     throw new RangeError(`The latency must be a non-negative number of milliseconds: received ${latency}`);
+  }
+  if (!(Number.isFinite(trickle) && trickle >= 0)) {
+    throw new RangeError(`The trickle must be a non-negative number of milliseconds: received ${trickle}`);
   }
   if (!(failRate >= 0 && failRate <= 1)) {
     throw new RangeError(`The failRate must be between 0 and 1: received ${failRate}`);
@@ -135,7 +156,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RandomUs
         "Cache-Control": "public, max-age=86400",
         "Access-Control-Allow-Origin": "*",
       });
-      res.end(req.method === "HEAD" ? undefined : bytes);
+      if (req.method === "HEAD") res.end();
+      else if (trickle === 0) res.end(bytes);
+      else sendInParts(res, bytes);
       return;
     }
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
@@ -169,6 +192,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RandomUs
     const body: Record<string, unknown> = { results: users };
     if (!params.has("noinfo")) body.info = { seed, results, page, version: "1.4" };
     json(res, 200, body, pretty);
+  };
+
+  const sendInParts = (res: ServerResponse, bytes: Uint8Array): void => {
+    const size = Math.ceil(bytes.byteLength / TRICKLE_PARTS);
+    let part = 0;
+    const next = (): void => {
+      const chunk = bytes.subarray(part * size, (part + 1) * size);
+      part++;
+      if (part >= TRICKLE_PARTS) {
+        res.end(chunk);
+        return;
+      }
+      res.write(chunk);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!res.destroyed) next();
+      }, trickle);
+      timers.add(timer);
+    };
+    next();
   };
 
   const server = createServer((req, res) => {

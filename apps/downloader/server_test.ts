@@ -1,6 +1,6 @@
 import jpeg from "jpeg-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type RandomUserServer, SERVICE_ERROR_MESSAGE, startServer } from "./server.ts";
+import { type RandomUserServer, SERVICE_ERROR_MESSAGE, startServer, TRICKLE_PARTS } from "./server.ts";
 
 /** How long to wait for a request to reach a server: generous, for a loaded machine. */
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -207,6 +207,26 @@ describe("startServer()", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(75);
   });
 
+  it("sends a picture in TRICKLE_PARTS parts, `trickle` ms apart, the first at once", async () => {
+    const server = await serve({ trickle: 600_000 });
+    const whole = await (await fetch(`${(await serve()).url}/api/portraits/men/1.jpg`)).arrayBuffer();
+    const response = await fetch(`${server.url}/api/portraits/men/1.jpg`);
+    expect(response.headers.get("content-length")).toBe(String(whole.byteLength));
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(first.value?.byteLength).toBe(Math.ceil(whole.byteLength / TRICKLE_PARTS));
+    const rest = reader.read().then(
+      () => "more",
+      () => "cut off",
+    );
+    await server.close(); // drops the pending parts
+    expect(await rest).toBe("cut off");
+    const quick = await serve({ trickle: 1 });
+    expect((await (await fetch(`${quick.url}/api/portraits/men/1.jpg`)).arrayBuffer()).byteLength).toBe(
+      whole.byteLength,
+    );
+  });
+
   it("counts requests in flight, and close() drops delayed answers at once", async () => {
     const server = await serve({ latency: 600_000 });
     const pending = fetch(`${server.url}/api/?seed=1`);
@@ -235,6 +255,7 @@ describe("startServer()", () => {
     [{ latency: -1 }, /latency .* received -1/],
     [{ latency: Number.NaN }, /latency .* received NaN/],
     [{ failRate: 1.5 }, /failRate .* received 1.5/],
+    [{ trickle: -5 }, /trickle .* received -5/],
   ])("rejects bad options %o with a RangeError", async (options, message) => {
     await expect(startServer(options)).rejects.toThrow(RangeError);
     await expect(startServer(options)).rejects.toThrow(message);
