@@ -83,6 +83,11 @@ switch (task) {
     run(pnpmBin, ["exec", "biome", "ci", "."]);
     run(pnpmBin, ["exec", "turbo", "run", "typecheck", "test", "--concurrency=2", "--output-logs=new-only", ...extra]);
     break;
+  case "docs":
+    // the API reference of the six packages in docs/api (typedoc.json; warnings are errors)
+    run(pnpmBin, ["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"]);
+    run(pnpmBin, ["exec", "typedoc", ...extra]);
+    break;
   case "pack-test":
     // once per CI run, on the system Node (scripts/pack_test/pack_test.mjs): pack every package, a release
     // on a throwaway copy, each package installed alone in an empty project, run and type-checked there

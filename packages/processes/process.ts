@@ -157,6 +157,7 @@ export class Process<R = unknown> {
   /** The subclass's export name, if it differs from the class's name. */
   static exportName: string | undefined;
 
+  /** @internal The object's state in this process (host or child). */
   declare readonly [STATE]: State;
 
   constructor(options: ProcessOptions<unknown[], R> = {}) {
@@ -193,6 +194,7 @@ export class Process<R = unknown> {
   }
 
   /**
+   * @internal
    * Rebuilds a subclass object in its child process (used by cc's worker runtime): an object of this
    * class with the copied fields, its constructor not run.
    */

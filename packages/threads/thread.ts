@@ -454,9 +454,9 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
    * {@linkcode Thread.isAlive} to tell. While a `join` is pending, even a daemon thread keeps Node.js
    * alive (Python's main thread would be blocked in it).
    *
-   * A thread cannot join itself: inside a subclass's `run()`, `this.join()` throws.
+   * A thread cannot join itself: inside a subclass's `run()`, `this.join()` throws. The options
+   * ({@linkcode JoinOptions}) are a `timeout` (ms) and a `signal`.
    *
-   * @param options `timeout` (ms) and `signal`.
    * @throws {InvalidStateError} Before `start()`, or on the thread's own copy in its worker
    *   (Python's `RuntimeError`).
    * @throws {RangeError} If `timeout` is not a number.
