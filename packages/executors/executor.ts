@@ -30,6 +30,12 @@ export interface ShutdownOptions {
   wait?: boolean;
   /** Cancel the tasks that have not started. Default: `false`. */
   cancelFutures?: boolean;
+  /**
+   * Milliseconds after which the work still pending is stopped hard: queued tasks are cancelled, and
+   * the workers of tasks still running are terminated, their futures failing with `CancelledError`.
+   * Counted from this call; applies whether or not it waits. Default: none (wait for every task).
+   */
+  timeout?: number;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   BrokenExecutorError,
   type CallOptions,
   type CallSink,
+  CancelledError,
   type ExitInfo,
   InvalidStateError,
   QueueFullError,
@@ -73,6 +74,14 @@ export interface PoolExecutorOptions {
    * Default: {@linkcode DEFAULT_LINGER_MS} (50 µs).
    */
   lingerMs?: number;
+  /**
+   * Milliseconds a running task may go on after its `signal` or `timeout` aborted it (its future has
+   * already failed) before the pool terminates its worker and replaces it: a task that ignores its
+   * signal (a CPU loop) cannot hold a worker, nor `shutdown()`, for ever. Other tasks the pool had sent
+   * to that worker fail with `WorkerExitError`. `Infinity` never terminates.
+   * Default: {@linkcode DEFAULT_CANCEL_GRACE_MS} (1000 ms).
+   */
+  cancelGraceMs?: number;
 }
 
 /**
@@ -86,6 +95,18 @@ export interface PoolExecutorOptions {
  * ```
  */
 export const DEFAULT_LINGER_MS = 0.05;
+
+/**
+ * Default of {@linkcode PoolExecutorOptions.cancelGraceMs}: a task that still runs this long after its
+ * signal or timeout aborted it has its worker terminated and replaced.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CANCEL_GRACE_MS } from "@cc/executors";
+ * console.assert(DEFAULT_CANCEL_GRACE_MS === 1000);
+ * ```
+ */
+export const DEFAULT_CANCEL_GRACE_MS = 1000;
 
 /** Per-call options of {@linkcode PoolExecutor.submitWith}. */
 export interface SubmitOptions {
@@ -180,6 +201,10 @@ class PoolWorker {
   exclusive = false;
   retiring = false;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when the pool stopped this worker hard at shutdown's deadline: what its tasks fail with. */
+  stopReason: unknown = undefined;
+  /** Tasks aborted by their signal or timeout that have not answered yet: no new task goes to this worker. */
+  aborted = 0;
   constructor(connection: WorkerConnection) {
     this.connection = connection;
   }
@@ -220,6 +245,10 @@ interface JobExtra {
   onDispatch: ((worker: PoolWorker) => void) | undefined;
   /** The worker call's id, to cancel it. */
   callId: number;
+  /** After an abort: when it fires with the task still running, its worker is terminated. */
+  graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborted while running, and counted in its worker's `aborted`. */
+  aborted: boolean;
 }
 
 function newExtra(): JobExtra {
@@ -230,6 +259,8 @@ function newExtra(): JobExtra {
     watched: false,
     onDispatch: undefined,
     callId: 0,
+    graceTimer: undefined,
+    aborted: false,
   };
 }
 
@@ -356,6 +387,8 @@ export class PoolExecutor implements Executor {
   #drainWaiters: (() => void)[] = [];
   #capacityWaiters: (() => void)[] = [];
   #closing: Promise<void> | undefined;
+  readonly #cancelGraceMs: number;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     kind: WorkerKind,
@@ -381,6 +414,8 @@ export class PoolExecutor implements Executor {
     this.#spinMs = kind === "thread" ? spinMs : 0; // a child process's replies cannot be polled
     this.#lingerMs = options.lingerMs === undefined ? DEFAULT_LINGER_MS : checkMs("lingerMs", options.lingerMs);
     if (!Number.isFinite(this.#lingerMs)) throw new RangeError("lingerMs must be finite: a worker would never sleep");
+    this.#cancelGraceMs =
+      options.cancelGraceMs === undefined ? DEFAULT_CANCEL_GRACE_MS : checkMs("cancelGraceMs", options.cancelGraceMs);
     this.#maxQueue = checkCount("maxQueue", options.maxQueue ?? Number.POSITIVE_INFINITY, 1, true);
     this.#maxTasksPerWorker = checkCount(
       "maxTasksPerWorker",
@@ -547,7 +582,7 @@ export class PoolExecutor implements Executor {
       if (options?.timeout !== undefined && limit > MIN_WINDOW) limit = MIN_WINDOW;
       let best: PoolWorker | undefined;
       for (const w of this.#workers) {
-        if (w.retiring || w.exclusive || w.inFlight >= w.window || w.inFlight >= limit) continue;
+        if (w.retiring || w.exclusive || w.inFlight >= w.window || w.inFlight >= limit || w.aborted > 0) continue;
         if (exclusive && w.inFlight > 0) continue;
         if (best === undefined || w.inFlight < best.inFlight) best = w;
       }
@@ -674,6 +709,27 @@ export class PoolExecutor implements Executor {
       void worker.connection.terminate();
     } else {
       worker.connection.cancel(job.extra!.callId, reason);
+      const extra = job.extra!;
+      if (!extra.aborted) {
+        // until it answers, the worker may be stuck in it: later tasks go to other workers (or wait)
+        extra.aborted = true;
+        worker.aborted++;
+      }
+      if (Number.isFinite(this.#cancelGraceMs) && extra.graceTimer === undefined) {
+        // a task that ignores its signal does not keep its worker: past the grace, the worker is replaced
+        extra.graceTimer = setTimeout(
+          () => {
+            extra.graceTimer = undefined;
+            if (job.phase !== JOB_DISPATCHED || job.worker !== worker) return;
+            worker.retiring = true; // an ordered stop: the pool replaces the worker and is not broken
+            this.#removeWorker(worker);
+            void worker.connection.terminate();
+            if (this.#queue.length > 0) this.#schedulePump();
+          },
+          Math.min(this.#cancelGraceMs, MAX_DELAY),
+        );
+        extra.graceTimer.unref(); // the worker keeps Node alive while the task runs, and no longer
+      }
     }
   }
 
@@ -701,7 +757,9 @@ export class PoolExecutor implements Executor {
     } else {
       this.#failed++;
       worker.failed++;
-      if (this.#broken && !(error instanceof BrokenExecutorError)) {
+      if (worker.stopReason !== undefined) {
+        error = worker.stopReason; // stopped at shutdown's deadline
+      } else if (this.#broken && !(error instanceof BrokenExecutorError)) {
         // a worker stopped by the breakdown reports the breakdown's cause, the one that died its own death
         const cause = worker.retiring && this.#broken.cause !== undefined ? this.#broken.cause : error;
         error = new this.#Broken(this.#broken.message, { cause });
@@ -728,6 +786,14 @@ export class PoolExecutor implements Executor {
       extra.timer = undefined;
     }
     if (extra.watched) this.#unwatch(job, extra.options!.signal!);
+    if (extra.graceTimer) {
+      clearTimeout(extra.graceTimer);
+      extra.graceTimer = undefined;
+    }
+    if (extra.aborted) {
+      extra.aborted = false;
+      job.worker!.aborted--;
+    }
   }
 
   #onWorkerIdle(worker: PoolWorker): void {
@@ -893,7 +959,8 @@ export class PoolExecutor implements Executor {
    * once every task has finished and every worker has exited. Idempotent.
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
-    const { wait = true, cancelFutures = false } = options;
+    const { wait = true, cancelFutures = false, timeout } = options;
+    if (timeout !== undefined) checkMs("timeout", timeout);
     this.#shutdown = true;
     if (cancelFutures) {
       for (const job of this.#queue.drain()) job.cancel();
@@ -902,7 +969,37 @@ export class PoolExecutor implements Executor {
     this.#closing ??= this.#drained().then(() =>
       Promise.all(this.#workers.map((w) => w.connection.close())).then(() => undefined),
     );
+    if (timeout !== undefined && this.#deadline === undefined) {
+      const closing = this.#closing;
+      let closed = false;
+      void closing.then(() => {
+        closed = true;
+        clearTimeout(this.#deadline);
+      });
+      this.#deadline = setTimeout(
+        () => {
+          if (!closed) this.#stopAtDeadline(timeout);
+        },
+        Math.min(timeout, MAX_DELAY),
+      );
+      this.#deadline.unref(); // running tasks keep Node alive until then; an idle pool does not
+    }
     if (wait) await this.#closing;
+  }
+
+  /** Shutdown's deadline has passed: cancels the queued tasks and terminates the workers still busy. */
+  #stopAtDeadline(timeout: number): void {
+    for (const job of this.#queue.drain()) job.cancel();
+    this.#wakeCapacityWaiters(true);
+    for (const worker of [...this.#workers]) {
+      if (worker.inFlight === 0) continue;
+      worker.stopReason = new CancelledError(
+        `the task was still running at the shutdown deadline (${timeout} ms): its ${this.kind === "process" ? "child process" : "worker thread"} was terminated`,
+      );
+      worker.retiring = true; // an ordered stop, not a crash
+      this.#removeWorker(worker);
+      void worker.connection.terminate();
+    }
   }
 
   /**

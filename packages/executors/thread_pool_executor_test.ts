@@ -24,6 +24,7 @@ const hold = task<typeof T.holdUntilReleased>(tasks, "holdUntilReleased");
 const untilCancelled = task<typeof T.untilCancelled>(tasks, "untilCancelled");
 const stuck = task<typeof T.stuck>(tasks, "stuck");
 const spin = task<typeof T.spin>(tasks, "spin");
+const spinForever = task<typeof T.spinForever>(tasks, "spinForever");
 
 const pools: ThreadPoolExecutor[] = [];
 function pool(options: ThreadPoolExecutorOptions = {}): ThreadPoolExecutor {
@@ -590,6 +591,51 @@ describe("ThreadPoolExecutor", () => {
       expect(() => executor.submitWith(square, [1], { timeout: -5 })).toThrow(RangeError);
       expect(() => executor.submitWith(square, [1], { signal: {} as AbortSignal })).toThrow(TypeError);
       expect(() => executor.submitWith(square, 1 as never)).toThrow("args must be an array");
+    });
+  });
+
+  describe("a task that ignores its signal (issue 12)", () => {
+    it("after its abort, its thread is terminated once cancelGraceMs have passed and replaced; shutdown resolves", async () => {
+      const executor = pool({ maxWorkers: 1, cancelGraceMs: 50 });
+      const first = await executor.submit(whoAmI);
+      const l = latch();
+      const controller = new AbortController();
+      const f = executor.submitWith(spinForever, [l, 0], { signal: controller.signal });
+      await started(l, 0);
+      controller.abort(new CancelledError("stop"));
+      expect(await f.exception()).toBeInstanceOf(CancelledError); // at once, as before
+      const next = await executor.submit(whoAmI); // waited for ever behind the spinning thread
+      expect(next).not.toBe(first);
+      await executor.shutdown();
+      expect(executor.stats().workers).toBe(0);
+      expect(executor.broken).toBeUndefined();
+    }, 20_000);
+
+    it("shutdown({ timeout }) stops running tasks hard (CancelledError) and cancels queued ones", async () => {
+      const executor = pool({ maxWorkers: 2, cancelGraceMs: Number.POSITIVE_INFINITY });
+      const l = latch();
+      const spinning = executor.submit(spinForever, l, 0);
+      const waiting = executor.submit(stuck, l, 1);
+      await started(l, 0);
+      await started(l, 1);
+      const queued = executor.submit(square, 3); // both threads are busy
+      await executor.shutdown({ timeout: 50 }); // never resolved
+      for (const f of [spinning, waiting]) {
+        const error = await f.exception();
+        expect(error).toBeInstanceOf(CancelledError);
+        expect((error as Error).message).toMatch(/shutdown deadline \(50 ms\)/);
+      }
+      expect(queued.cancelled()).toBe(true);
+      expect(executor.stats().workers).toBe(0);
+      expect(executor.broken).toBeUndefined();
+    }, 20_000);
+
+    it("validates cancelGraceMs and shutdown's timeout", async () => {
+      expect(() => new ThreadPoolExecutor({ cancelGraceMs: -1 })).toThrow(RangeError);
+      expect(() => new ThreadPoolExecutor({ cancelGraceMs: "1" as unknown as number })).toThrow(TypeError);
+      const executor = pool({ maxWorkers: 1 });
+      await expect(executor.shutdown({ timeout: -5 })).rejects.toThrow(RangeError);
+      expect(executor.isShutdown).toBe(false);
     });
   });
 });

@@ -18,6 +18,7 @@ const killSelf = task<typeof T.killSelf>(tasks, "killSelf");
 const describeArg = task<typeof T.describeArg>(tasks, "describeArg");
 const untilCancelled = task<typeof T.untilCancelled>(tasks, "untilCancelled");
 const exitWhenExists = task<typeof T.exitWhenExists>(tasks, "exitWhenExists");
+const spinForever = task<typeof T.spinForever>(tasks, "spinForever");
 
 const pools: ProcessPoolExecutor[] = [];
 function pool(options: ProcessPoolExecutorOptions = {}): ProcessPoolExecutor {
@@ -232,6 +233,54 @@ describe("ProcessPoolExecutor", () => {
     });
   });
 
+  describe("a task that ignores its signal (issue 12)", () => {
+    /** Submits `spinForever` and resolves once it runs in a child (the future wrapped: it is thenable). */
+    async function spinning(executor: ProcessPoolExecutor, signal?: AbortSignal) {
+      let started!: () => void;
+      const isRunning = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const future = executor.submitWith(spinForever, [], { signal, onProgress: () => started() });
+      await isRunning;
+      return { future };
+    }
+
+    it("after its abort, its child is terminated once cancelGraceMs have passed and replaced; the pool is not broken", async () => {
+      const executor = pool({ maxWorkers: 1, cancelGraceMs: 50 });
+      const first = await executor.submit(pid);
+      const controller = new AbortController();
+      const { future: f } = await spinning(executor, controller.signal);
+      controller.abort(new CancelledError("stop"));
+      expect(await f.exception()).toBeInstanceOf(CancelledError);
+      const next = await executor.submit(pid); // waited for ever behind the spinning child
+      expect(next).not.toBe(first);
+      expect(executor.broken).toBeUndefined();
+      await executor.shutdown();
+      expect(executor.stats().workers).toBe(0);
+    }, 20_000);
+
+    it("shutdown({ timeout }) stops a running task hard (CancelledError), cancels queued ones, and resolves", async () => {
+      const executor = pool({ maxWorkers: 1, cancelGraceMs: Number.POSITIVE_INFINITY });
+      const { future: f } = await spinning(executor);
+      const queued = executor.submit(square, 3);
+      await executor.shutdown({ timeout: 50 }); // never resolved
+      const error = await f.exception();
+      expect(error).toBeInstanceOf(CancelledError);
+      expect((error as Error).message).toMatch(/shutdown deadline \(50 ms\): its child process was terminated/);
+      expect(queued.cancelled()).toBe(true);
+      expect(executor.broken).toBeUndefined();
+      expect(executor.stats().workers).toBe(0);
+    }, 20_000);
+
+    it("Node exits once the stuck task's future failed and the pool shut down", () => {
+      const script = fileURLToPath(new URL("./testdata/stuck_task_exits.mjs", import.meta.url));
+      const r = spawnSync(process.execPath, [script], { encoding: "utf8", timeout: 30_000 });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe("timed out: TimeoutError\nshut down\n");
+      expect(r.status).toBe(0);
+    });
+  });
+
   describe("what crosses the process boundary", () => {
     it("a non-cloneable argument fails that future with its path; the pool stays usable", async () => {
       const executor = pool({ maxWorkers: 1 });
@@ -313,6 +362,8 @@ describe("ProcessPoolExecutor", () => {
     [{ maxTasksPerChild: "12" }, TypeError, "maxTasksPerChild must be a number, got string 12"],
     [{ maxTasksPerChild: 2, maxTasksPerWorker: 3 }, RangeError, "disagree"],
     [{ initializer: () => 1 }, TypeError, "initializer must be a task"],
+    [{ cancelGraceMs: -1 }, RangeError, "cancelGraceMs must be ≥ 0 ms, got -1"],
+    [{ cancelGraceMs: "1" }, TypeError, "cancelGraceMs must be a number of milliseconds"],
   ])("rejects bad options %j", (options, Err, message) => {
     expect(() => new ProcessPoolExecutor(options as ProcessPoolExecutorOptions)).toThrow(Err);
     expect(() => new ProcessPoolExecutor(options as ProcessPoolExecutorOptions)).toThrow(message);

@@ -136,3 +136,10 @@ export function setLater(value: number): void {
 export function readLater(): number {
   return later;
 }
+
+/** Marks started, then loops on the CPU for ever, ignoring its signal (threads only: it blocks the thread). */
+export function spinForever(latch: Int32Array, index: number): never {
+  Atomics.store(latch, index, 1);
+  Atomics.notify(latch, index);
+  for (;;);
+}

@@ -9,3 +9,8 @@ export async function announce(text) {
   console.log(text);
   return text;
 }
+
+// Loops on the CPU for ever, ignoring its signal.
+export function spinForever() {
+  for (;;);
+}

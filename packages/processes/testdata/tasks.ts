@@ -100,3 +100,10 @@ export function throwingGetter(): unknown {
     },
   };
 }
+
+/** Reports progress "started", then loops on the CPU for ever, ignoring its signal. */
+export async function spinForever(): Promise<never> {
+  currentTask().progress("started");
+  await new Promise((resolve) => setImmediate(resolve)); // the progress report leaves first
+  for (;;);
+}
