@@ -126,7 +126,9 @@ function signalNumber(signal: NodeJS.Signals): number {
  * in the child do not come back: return the output from `run()`.
  *
  * A started process keeps Node alive until it ends (a non-daemon process in Python); a child whose
- * parent dies exits too.
+ * parent dies exits too, within about half a second even in the middle of a CPU-bound task. The child
+ * ignores SIGINT (a terminal's Ctrl-C reaches the whole process group): its parent decides, e.g. by
+ * calling `terminate()`.
  *
  * @example With a target
  * ```ts ignore
