@@ -183,6 +183,12 @@ test("a thread pool runs a task from the installed dist", async () => {
   expect(await executor.submit(t, 6)).toBe(36);
   await executor.shutdown();
 });
+test("a TypeScript task module loads in the worker with the project's tsx (docs/USING.md)", async () => {
+  const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+  const t = task<typeof square>(new URL("./typed_tasks.ts", import.meta.url), "square");
+  expect(await executor.submit(t, 7)).toBe(49);
+  await executor.shutdown();
+});
 `,
   },
   "@cc/processes": {
@@ -222,9 +228,24 @@ test("a process pool runs a task from the installed dist", async () => {
   expect(await executor.submit(t, 4)).toBe(16);
   await executor.shutdown();
 });
+test("a TypeScript task module loads in the child with the project's tsx (docs/USING.md)", async () => {
+  const executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+  const t = task<typeof square>(new URL("./typed_tasks.ts", import.meta.url), "square");
+  expect(await executor.submit(t, 8)).toBe(64);
+  await executor.shutdown();
+});
 `,
   },
 };
+
+/** A TypeScript task module (with a parameter property, which only a real compiler such as tsx accepts). */
+export const typedTasks = `class Scale {
+  constructor(readonly factor: number) {}
+}
+export function square(x: number): number {
+  return x * new Scale(x).factor;
+}
+`;
 
 /** A consumer of all six packages, installed together, type-checked without skipLibCheck. */
 export const allConsumer = `export * as async from "@cc/async";

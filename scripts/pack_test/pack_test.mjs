@@ -13,7 +13,8 @@
 //     including a `@ts-expect-error` on a wrongly typed call;
 //   - runs a vitest test of the consumer;
 //   - for core, checks that a stack trace under `--enable-source-maps` names `.ts` files that exist.
-// The test tools (typescript, vitest, @types/node) are the workspace's, linked into each project.
+// The test tools (typescript, vitest, @types/node) and tsx (for the `.ts` task modules of the vitest
+// tests of executors and processes) are the workspace's, linked into each project.
 //
 // Run: `node scripts/run.mjs pack-test` (builds first), or `node scripts/pack_test/pack_test.mjs` after a
 // build. `--keep` keeps the temporary folder; `--only core,futures` tests some packages.
@@ -33,7 +34,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { allConsumer, fixtures } from "./fixtures.mjs";
+import { allConsumer, fixtures, typedTasks } from "./fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -190,6 +191,8 @@ try {
       // the test tools, from the workspace
       mkdirSync(join(dir, "node_modules", "@types"), { recursive: true });
       symlinkSync(realpathSync(join(root, "node_modules", "vitest")), join(dir, "node_modules", "vitest"), "dir");
+      // tsx: the optional peer of @cc/core a project installs for .ts task modules (docs/USING.md)
+      symlinkSync(realpathSync(join(root, "node_modules", "tsx")), join(dir, "node_modules", "tsx"), "dir");
       symlinkSync(
         realpathSync(join(root, "node_modules", "@types", "node")),
         join(dir, "node_modules", "@types", "node"),
@@ -199,6 +202,7 @@ try {
       writeFileSync(join(dir, "program.mjs"), fixture.program);
       writeFileSync(join(dir, "consumer.ts"), fixture.consumer);
       writeFileSync(join(dir, "consumer.test.ts"), fixture.test);
+      writeFileSync(join(dir, "typed_tasks.ts"), typedTasks);
       writeFileSync(
         join(dir, "tsconfig.json"),
         JSON.stringify({
