@@ -245,3 +245,40 @@ describe("Pool", () => {
     expect(() => new Pool(options as PoolOptions)).toThrow(message);
   });
 });
+
+describe("Pool.applyAsync with a signal (cc's cooperative cancellation)", () => {
+  const cleanUpOnAbort = task<(file: string) => Promise<string>>(
+    new URL("./testdata/busy.mjs", import.meta.url),
+    "cleanUpOnAbort",
+  );
+
+  it("aborts the running task's own signal: the call rejects with the reason, the task cleans up, the worker stays", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cc-pool-signal-"));
+    try {
+      const p = pool({ processes: 1 });
+      const before = await p.apply(pid, []);
+      const controller = new AbortController();
+      const file = join(dir, "cleaned");
+      const result = p.applyAsync(cleanUpOnAbort, [file], { signal: controller.signal });
+      await vi.waitFor(() => expect(existsSync(`${file}.started`)).toBe(true), { timeout: 30_000, interval: 10 });
+      const reason = new Error("Interrupted");
+      controller.abort(reason);
+      await expect(result.get()).rejects.toBe(reason);
+      await vi.waitFor(() => expect(existsSync(file)).toBe(true), { timeout: 30_000, interval: 10 });
+      expect(await p.apply(pid, [])).toBe(before); // the same worker process, not a replacement
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("cancels a queued call, and refuses a signal that is not an AbortSignal", async () => {
+    const p = pool({ processes: 1 });
+    const busy = p.applyAsync(after, [200, 1]);
+    const controller = new AbortController();
+    const queued = p.applyAsync(square, [3], { signal: controller.signal });
+    controller.abort();
+    await expect(queued.get()).rejects.toBeInstanceOf(CancelledError);
+    expect(await busy.get()).toBe(1);
+    expect(() => p.applyAsync(square, [3], { signal: "stop" as never })).toThrow(TypeError);
+  });
+});

@@ -1,5 +1,5 @@
 // Tasks of the parent-signal tests (signals_test.ts): CPU-bound, saying on stdout when they run.
-import { writeSync } from "node:fs";
+import { writeFileSync, writeSync } from "node:fs";
 import { currentTask } from "@cc/core";
 
 /** Says it is busy, then holds its process's event loop for ever (a CPU loop that never yields). */
@@ -22,4 +22,13 @@ export async function spinUntilAborted(kind) {
   }
   writeSync(1, `stopped ${kind} ${process.pid}\n`);
   return "stopped";
+}
+
+/** Writes `<file>.started`, waits until its signal aborts, then writes `file` (its clean-up) and returns. */
+export async function cleanUpOnAbort(file) {
+  const { signal } = currentTask();
+  writeFileSync(`${file}.started`, "");
+  await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+  writeFileSync(file, String(signal.reason?.message));
+  return "cleaned up";
 }
