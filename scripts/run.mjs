@@ -82,6 +82,8 @@ switch (task) {
     // the whole suite: formatting and lint, type checks, then every package's tests (turbo builds first)
     run(pnpmBin, ["exec", "biome", "ci", "."]);
     run(pnpmBin, ["exec", "turbo", "run", "typecheck", "test", "--concurrency=2", "--output-logs=new-only", ...extra]);
+    // every @example of the packages' JSDoc type-checks and runs (scripts/doc_examples.mjs), once
+    run(process.execPath, [join(root, "scripts", "doc_examples.mjs")]);
     break;
   case "docs":
     // the API reference of the six packages in docs/api (typedoc.json; warnings are errors)

@@ -30,7 +30,7 @@ export interface SharedHandle {
  * ```ts
  * import { SHAREABLE, type Shareable, type SharedHandle } from "@cc/core";
  * class Counter implements Shareable {
- *   constructor(readonly cells = new Int32Array(new SharedArrayBuffer(4))) {}
+ *   constructor(readonly cells: Int32Array = new Int32Array(new SharedArrayBuffer(4))) {}
  *   static fromShared(state: Int32Array): Counter { return new Counter(state); }
  *   [SHAREABLE](): SharedHandle { return { url: import.meta.url, name: "Counter", state: this.cells }; }
  * }
