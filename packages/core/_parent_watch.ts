@@ -4,9 +4,10 @@
 // event loop no task can block, checks every `PARENT_CHECK_MS` whether the process was re-parented
 // (its `ppid` changed: the parent died) and then kills its own process with SIGKILL.
 //
-// Cheap on purpose: CommonJS code evaluated in place (no module file to resolve or load), no Node
-// flags of the child (no tsx loader, no heap limits), the environment shared rather than copied, and a
-// small heap. It is unref'd, so it never keeps the child alive, and started once the child is serving.
+// As cheap as a thread gets: CommonJS code evaluated in place (no module file to resolve or load), none
+// of the child's Node flags (no tsx loader, no heap limits), the environment shared rather than copied.
+// It is unref'd, so it never keeps the child alive, and started once the child is serving. It still
+// costs a worker thread's bootstrap, about 70 ms of CPU on another core (Node 20), and about 9 MB.
 import { SHARE_ENV, Worker } from "node:worker_threads";
 
 /** How often the watch checks the parent, in milliseconds: a dead parent is noticed within this. */
@@ -33,7 +34,6 @@ export function watchParent(): Worker | undefined {
       env: SHARE_ENV,
       stdout: true, // its output, if any, goes nowhere: it prints nothing
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, stackSizeMb: 1 },
     });
     worker.on("error", () => {}); // a watch that failed must not take the child down with it
     worker.unref();
