@@ -8,10 +8,10 @@
 // context or files that do not exist); "```ts ignore" neither (a fragment: it names things it does not
 // define). Run after `npm run build`: `node scripts/doc_examples.mjs` (`--keep` keeps .doc-examples/,
 // `--filter core` only one package's examples). Wired into `npm test` by scripts/run.mjs.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** Imports each example in turn; a failed console.assert, a throw or an unhandled rejection fails it. */
 const RUNNER = `import { pathToFileURL } from "node:url";
@@ -41,6 +41,26 @@ await new Promise((resolve) => setTimeout(resolve, 20));
 process.stdout.write("@@report " + JSON.stringify(failures) + "\\n");
 process.exit(0);
 `;
+
+/** Preloaded into a program example: a failed console.assert fails the process. */
+const ASSERT_HOOK = `console.assert = (ok, ...data) => {
+  if (!ok) {
+    process.exitCode = 1;
+    process.stderr.write("console.assert failed" + (data.length ? ": " + data.map(String).join(" ") : "") + "\\n");
+  }
+};
+`;
+
+/** Runs `node ...argv` in the examples' folder: its exit code and output; killed after 30 s. */
+function runProgram(argv) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, argv, { cwd: out, stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    let output = "";
+    child.stdout.on("data", () => {});
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (code, signal) => resolve({ code: code ?? signal, output }));
+  });
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, ".doc-examples");
@@ -102,6 +122,11 @@ for (const pkg of readdirSync(join(root, "packages"))) {
 }
 const checked = found.filter((e) => !e.flags.includes("ignore"));
 const runnable = checked.filter((e) => !e.flags.includes("no-run"));
+// an example that is a program (`if (isMainModule(import.meta))`, its tasks exported beside it) runs as the
+// main module of its own process, as a user's program would; its workers import it as a task module
+const isProgram = (e) => /isMainModule\(import\.meta\)/.test(e.code);
+const inRunner = runnable.filter((e) => !isProgram(e));
+const programs = runnable.filter(isProgram);
 for (const e of checked) {
   mkdirSync(dirname(join(out, e.name)), { recursive: true });
   // the first line maps errors back to the source; `export {}` makes every example a module
@@ -141,11 +166,11 @@ if (tsc.status !== 0) {
   }
 }
 
-// 2. run the runnable ones, in one process under tsx
-if (failures.length === 0 && runnable.length > 0) {
+// 2. run the runnable ones: the fragments in one process under tsx, the programs each in its own
+if (failures.length === 0 && inRunner.length > 0) {
   const runner = join(out, "_run.mjs");
   writeFileSync(runner, RUNNER);
-  const r = spawnSync(process.execPath, ["--import", "tsx", runner, ...runnable.map((e) => e.name)], {
+  const r = spawnSync(process.execPath, ["--import", "tsx", runner, ...inRunner.map((e) => e.name)], {
     cwd: out,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
@@ -156,9 +181,23 @@ if (failures.length === 0 && runnable.length > 0) {
   else for (const [name, why] of JSON.parse(report[1])) failures.push(`${where(name, 1)} (example): ${why}`);
 }
 
+if (failures.length === 0 && programs.length > 0) {
+  const assertHook = join(out, "_assert.mjs");
+  writeFileSync(assertHook, ASSERT_HOOK);
+  const queue = [...programs];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let e = queue.shift(); e; e = queue.shift()) {
+        const r = await runProgram(["--import", "tsx", "--import", pathToFileURL(assertHook).href, e.name]);
+        if (r.code !== 0) failures.push(`${e.source}:${e.line} (program example): exit ${r.code}\n${r.output}`);
+      }
+    }),
+  );
+}
+
 const ms = Math.round(performance.now() - started);
 console.log(
-  `[doc-examples] ${found.length} @example blocks: ${checked.length} type-checked, ${runnable.length} run, ${found.length - checked.length} ignored (${ms} ms)`,
+  `[doc-examples] ${found.length} @example blocks: ${checked.length} type-checked, ${runnable.length} run (${programs.length} as programs), ${found.length - checked.length} ignored (${ms} ms)`,
 );
 for (const f of failures) console.error(`[doc-examples] FAIL ${f}`);
 if (!keep && failures.length === 0) rmSync(out, { recursive: true, force: true });

@@ -436,12 +436,53 @@ export class PoolExecutor implements Executor {
     this.#Broken = options.broken ?? BrokenExecutorError;
   }
 
-  /** Schedules `task(...args)` and returns a future of its result (Python's `submit`). */
+  /**
+   * Schedules `task(...args)` and returns a future of its result (Python's `submit`).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+   *   const future = executor.submit(task<typeof square>(import.meta.url, "square"), 12);
+   *   console.assert((await future) === 144);
+   * }
+   * ```
+   */
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
     return this.#enqueue(new Job<R>(this.#infoOf(task), args));
   }
 
-  /** `submit` with per-call options: cancellation, timeout, transfer, progress. */
+  /**
+   * `submit` with per-call options: cancellation, timeout, transfer, progress.
+   *
+   * @example
+   * ```ts
+   * import { setTimeout as sleep } from "node:timers/promises";
+   * import { currentTask, isMainModule, task, TimeoutError } from "@cc/core";
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   *
+   * export async function nap(ms: number): Promise<number> {
+   *   await sleep(ms, undefined, { signal: currentTask().signal }); // stops when the call is cancelled
+   *   return ms;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+   *   const napTask = task<typeof nap>(import.meta.url, "nap");
+   *   const late = await executor.submitWith(napTask, [10_000], { timeout: 50 }).catch((e: unknown) => e);
+   *   console.assert(late instanceof TimeoutError);
+   *   const controller = new AbortController();
+   *   console.assert((await executor.submitWith(napTask, [1], { signal: controller.signal })) === 1);
+   * }
+   * ```
+   */
   submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options: SubmitOptions = {}): Future<R> {
     if (!Array.isArray(args)) throw new TypeError("args must be an array");
     const job = new Job<R>(this.#infoOf(task), args);
@@ -546,7 +587,18 @@ export class PoolExecutor implements Executor {
     return job;
   }
 
-  /** Resolves once the queue has room for another task (for a bounded `maxQueue`). */
+  /**
+   * Resolves once the queue has room for another task (for a bounded `maxQueue`).
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   * const executor = new ThreadPoolExecutor({ maxQueue: 100 });
+   * await executor.waitForCapacity(); // at once: nothing is queued
+   * // a producer that awaits it before each submit never queues more than 100 tasks
+   * await executor.shutdown();
+   * ```
+   */
   waitForCapacity(): Promise<void> {
     if (this.#queued < this.#maxQueue || this.#shutdown || this.#broken) return Promise.resolve();
     return new Promise((resolve) => this.#capacityWaiters.push(resolve));
@@ -892,6 +944,23 @@ export class PoolExecutor implements Executor {
    * `task(item)` for each item of a (sync or async, possibly infinite) iterable, yielding results in
    * input order; at most `buffersize` chunks are in flight, so memory stays bounded. Leaving the loop
    * early, a timeout or an abort cancels the items not yet started.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+   *   const squares: number[] = [];
+   *   for await (const y of executor.map(task<typeof square>(import.meta.url, "square"), [1, 2, 3])) squares.push(y);
+   *   console.assert(squares.join() === "1,4,9");
+   * }
+   * ```
    */
   map<T, R>(
     task: Task<[T], R>,
@@ -927,6 +996,23 @@ export class PoolExecutor implements Executor {
   /**
    * Runs a task that returns an async iterator (an `async function*`) and yields its items here, with
    * backpressure (at most `highWaterMark` items ahead). Leaving the loop cancels the generator in the worker.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   *
+   * export async function* countdown(n: number): AsyncGenerator<number> {
+   *   for (let i = n; i > 0; i--) yield i;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+   *   const seen: number[] = [];
+   *   for await (const i of executor.stream(task<typeof countdown>(import.meta.url, "countdown"), [3])) seen.push(i);
+   *   console.assert(seen.join() === "3,2,1");
+   * }
+   * ```
    */
   async *stream<A extends unknown[], T>(
     task: Task<A, AsyncIterable<T> | AsyncIterator<T>>,
@@ -957,6 +1043,14 @@ export class PoolExecutor implements Executor {
   /**
    * Stops accepting tasks; with `cancelFutures`, cancels the queued ones; with `wait` (default), resolves
    * once every task has finished and every worker has exited. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   * const executor = new ThreadPoolExecutor();
+   * await executor.shutdown({ cancelFutures: true }); // queued tasks cancelled, running ones awaited
+   * console.assert(executor.isShutdown);
+   * ```
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
     const { wait = true, cancelFutures = false, timeout } = options;
@@ -1006,6 +1100,14 @@ export class PoolExecutor implements Executor {
    * Stops at once (Python's `Pool.terminate`): cancels the queued tasks, terminates every worker (a
    * child process gets SIGTERM, then SIGKILL if it has not exited after a second), fails the running
    * tasks with `WorkerExitError`, and resolves once every worker has exited.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   * const executor = new ThreadPoolExecutor();
+   * await executor.terminate(); // every worker has exited
+   * console.assert(executor.isShutdown);
+   * ```
    */
   async terminate(): Promise<void> {
     void this.shutdown({ wait: false, cancelFutures: true });
@@ -1015,22 +1117,67 @@ export class PoolExecutor implements Executor {
     await this.shutdown({ wait: true });
   }
 
-  /** Shuts down and waits (`await using pool = new ThreadPoolExecutor()`). */
+  /**
+   * Shuts down and waits (`await using pool = new ThreadPoolExecutor()`).
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   * let outside: ThreadPoolExecutor;
+   * {
+   *   await using executor = new ThreadPoolExecutor();
+   *   outside = executor;
+   * } // shut down here, after its tasks finished
+   * console.assert(outside.isShutdown);
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }
 
-  /** True once `shutdown` was called. */
+  /**
+   * True once `shutdown` was called.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   * const executor = new ThreadPoolExecutor();
+   * console.assert(!executor.isShutdown);
+   * await executor.shutdown();
+   * console.assert(executor.isShutdown);
+   * ```
+   */
   get isShutdown(): boolean {
     return this.#shutdown;
   }
 
-  /** The error that broke the pool, if it is broken. */
+  /**
+   * The error that broke the pool, if it is broken.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   * const executor = new ThreadPoolExecutor();
+   * console.assert(executor.broken === undefined); // a BrokenThreadPool once an initializer has failed
+   * await executor.shutdown();
+   * ```
+   */
   get broken(): BrokenExecutorError | undefined {
     return this.#broken;
   }
 
-  /** Counts of queued, running, finished and failed tasks, per-worker counts and utilisation. */
+  /**
+   * Counts of queued, running, finished and failed tasks, per-worker counts and utilisation.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from "@cc/executors";
+   * const executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+   * const { workers, queued, running } = executor.stats();
+   * console.assert(workers === 0 && queued === 0 && running === 0); // workers start on demand
+   * await executor.shutdown();
+   * ```
+   */
   stats(): PoolStats {
     const now = performance.now();
     let busy = this.#retiredBusy;
