@@ -155,12 +155,33 @@ export class WorkerConnection {
     });
   }
 
-  /** Number of calls sent and not yet settled. */
+  /**
+   * Number of calls sent and not yet settled.
+   *
+   * @example
+   * ```ts
+   * import { spawnWorker, WorkerConnection } from "@cc/core";
+   * const connection = new WorkerConnection(spawnWorker());
+   * console.assert(connection.inFlight === 0);
+   * await connection.close();
+   * ```
+   */
   get inFlight(): number {
     return this.#sinks.size;
   }
 
-  /** True once the worker has ended. */
+  /**
+   * True once the worker has ended.
+   *
+   * @example
+   * ```ts
+   * import { spawnWorker, WorkerConnection } from "@cc/core";
+   * const connection = new WorkerConnection(spawnWorker());
+   * console.assert(!connection.exited);
+   * await connection.close();
+   * console.assert(connection.exited);
+   * ```
+   */
   get exited(): boolean {
     return this.#exitInfo !== undefined;
   }
@@ -168,12 +189,32 @@ export class WorkerConnection {
   /**
    * Once the worker has ended, the error its calls in flight failed with: a `WorkerExitError` with its
    * exit code or signal, or the uncaught error it reported. `undefined` while it runs.
+   *
+   * @example
+   * ```ts
+   * import { spawnWorker, WorkerConnection, WorkerExitError } from "@cc/core";
+   * const connection = new WorkerConnection(spawnWorker());
+   * console.assert(connection.exitError === undefined);
+   * await connection.terminate();
+   * console.assert(connection.exitError instanceof WorkerExitError);
+   * ```
    */
   get exitError(): unknown {
     return this.#exitInfo === undefined ? undefined : this.#exitError(this.#exitInfo);
   }
 
-  /** Resolves with how the worker ended. */
+  /**
+   * Resolves with how the worker ended.
+   *
+   * @example
+   * ```ts
+   * import { spawnWorker, WorkerConnection } from "@cc/core";
+   * const connection = new WorkerConnection(spawnWorker({ kind: "process" }));
+   * void connection.close();
+   * const { code, signal } = await connection.whenExited;
+   * console.assert(code === 0 && signal === null);
+   * ```
+   */
   get whenExited(): Promise<ExitInfo> {
     return this.#exited;
   }
@@ -181,6 +222,25 @@ export class WorkerConnection {
   /**
    * Sends one call; its outcome goes to `sink`. Calls made in the same tick leave in one message.
    * Returns the call's id (for {@linkcode cancel} and {@linkcode pull}).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, spawnWorker, task, WorkerConnection } from "@cc/core";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   const connection = new WorkerConnection(spawnWorker());
+   *   const squareTask = task<typeof square>(import.meta.url, "square");
+   *   const result = await new Promise((resolve, reject) => {
+   *     connection.call(squareTask, [9], { task: squareTask, resolve, reject });
+   *   });
+   *   console.assert(result === 81);
+   *   await connection.close();
+   * }
+   * ```
    */
   call(task: Task, args: unknown[], sink: CallSink, options?: CallOptions): number {
     const id = ++this.#nextId;
@@ -221,6 +281,24 @@ export class WorkerConnection {
    * lingering worker (`FLAG_LINGER`, see `RuntimePort.lingerMs`) when `linger` is true, or, when it is
    * not given, if nothing else is in flight and the owner does not flush by hand (`manualFlush`: an
    * owner such as a pool knows whether it waits for this call; a connection cannot).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, spawnWorker, task, WorkerConnection } from "@cc/core";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   const connection = new WorkerConnection(spawnWorker(), { manualFlush: true });
+   *   const squareTask = task<typeof square>(import.meta.url, "square");
+   *   const results = [1, 2, 3].map((x) => connection.run(squareTask, [x]));
+   *   connection.flush(); // with manualFlush, nothing leaves before this
+   *   console.assert((await Promise.all(results)).join() === "1,4,9");
+   *   await connection.close();
+   * }
+   * ```
    */
   flush(linger?: boolean): void {
     this.#flushQueued = this.#manualFlush;
@@ -291,6 +369,14 @@ export class WorkerConnection {
    * Low-latency mode: handles the worker's next message if it has arrived. Returns false when there
    * was none (or the transport cannot be polled). The pool polls this way for up to `spinMs` after
    * sending, so a reply is taken at once instead of after the host thread wakes up.
+   *
+   * @example
+   * ```ts
+   * import { spawnWorker, WorkerConnection } from "@cc/core";
+   * const connection = new WorkerConnection(spawnWorker({ spinMs: 1 }));
+   * console.assert(connection.pollReplies() === false); // nothing was sent, so no reply waits
+   * await connection.close();
+   * ```
    */
   pollReplies(): boolean {
     const message = this.transport.poll?.();
@@ -299,7 +385,31 @@ export class WorkerConnection {
     return true;
   }
 
-  /** Asks the running call `id` to stop: its task's `signal` aborts with `reason`. */
+  /**
+   * Asks the running call `id` to stop: its task's `signal` aborts with `reason`.
+   *
+   * @example
+   * ```ts
+   * import { setTimeout as sleep } from "node:timers/promises";
+   * import { CancelledError, currentTask, isMainModule, spawnWorker, task, WorkerConnection } from "@cc/core";
+   *
+   * export async function nap(ms: number): Promise<number> {
+   *   await sleep(ms, undefined, { signal: currentTask().signal });
+   *   return ms;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   const connection = new WorkerConnection(spawnWorker());
+   *   const napTask = task<typeof nap>(import.meta.url, "nap");
+   *   const outcome = new Promise((resolve) => {
+   *     const id = connection.call(napTask, [10_000], { task: napTask, resolve, reject: resolve });
+   *     setTimeout(() => connection.cancel(id, new CancelledError("no longer needed")), 50);
+   *   });
+   *   console.assert((await outcome) instanceof Error); // the task's signal aborted with the reason
+   *   await connection.close();
+   * }
+   * ```
+   */
   cancel(id: number, reason?: unknown): void {
     if (!this.#sinks.has(id) || this.#exitInfo) return;
     this.flush();
@@ -321,7 +431,16 @@ export class WorkerConnection {
     }
   }
 
-  /** Gives a streaming call credit for `n` more items. */
+  /**
+   * Gives a streaming call credit for `n` more items.
+   *
+   * @example
+   * ```ts ignore
+   * // the engine's side of a stream: the worker sends `n` more items of call `id` once given credit
+   * const id = connection.call(countdownTask, [3], { task: countdownTask, resolve, reject, item: (v) => items.push(v) }, { stream: true });
+   * connection.pull(id, 16);
+   * ```
+   */
   pull(id: number, n: number): void {
     if (!this.#sinks.has(id) || this.#exitInfo) return;
     this.flush();
@@ -330,6 +449,23 @@ export class WorkerConnection {
 
   /**
    * Runs one call and returns its result: the convenience form of {@linkcode call}.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, spawnWorker, task, WorkerConnection } from "@cc/core";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   for (const kind of ["thread", "process"] as const) {
+   *     const connection = new WorkerConnection(spawnWorker({ kind }));
+   *     console.assert((await connection.run(task<typeof square>(import.meta.url, "square"), [12])) === 144);
+   *     await connection.close();
+   *   }
+   * }
+   * ```
    */
   run<A extends unknown[], R>(task: Task<A, R>, args: A, options: RunOptions = {}): Promise<R> {
     const { signal, onProgress } = options;
@@ -363,6 +499,23 @@ export class WorkerConnection {
   /**
    * Runs a task that returns an async iterator and yields its items as they arrive, asking the worker
    * for at most `highWaterMark` items ahead (backpressure). Leaving the loop early cancels the task.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, spawnWorker, task, WorkerConnection } from "@cc/core";
+   *
+   * export async function* countdown(n: number): AsyncGenerator<number> {
+   *   for (let i = n; i > 0; i--) yield i;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   const connection = new WorkerConnection(spawnWorker());
+   *   const seen: unknown[] = [];
+   *   for await (const i of connection.stream(task<typeof countdown>(import.meta.url, "countdown"), [3])) seen.push(i);
+   *   console.assert(seen.join() === "3,2,1");
+   *   await connection.close();
+   * }
+   * ```
    */
   async *stream<T = unknown>(
     task: Task,
@@ -429,6 +582,14 @@ export class WorkerConnection {
    * Asks the worker to finish its calls and exit. Once its calls are done, it has `timeout` ms (default
    * 5000) to exit before it is terminated, so a worker stuck in its own timers never holds the caller.
    * Resolves once it has ended.
+   *
+   * @example
+   * ```ts
+   * import { spawnWorker, WorkerConnection } from "@cc/core";
+   * const connection = new WorkerConnection(spawnWorker());
+   * const { code } = await connection.close({ timeout: 1000 });
+   * console.assert(code === 0 && connection.exited);
+   * ```
    */
   async close(options: { timeout?: number } = {}): Promise<ExitInfo> {
     if (!this.#exitInfo && !this.#closing) {
@@ -459,7 +620,17 @@ export class WorkerConnection {
     });
   }
 
-  /** Stops the worker at once; calls in flight fail with `WorkerExitError`. */
+  /**
+   * Stops the worker at once; calls in flight fail with `WorkerExitError`.
+   *
+   * @example
+   * ```ts
+   * import { spawnWorker, WorkerConnection } from "@cc/core";
+   * const connection = new WorkerConnection(spawnWorker());
+   * await connection.terminate();
+   * console.assert(connection.exited);
+   * ```
+   */
   async terminate(): Promise<ExitInfo> {
     await this.transport.terminate();
     return this.#exited;
