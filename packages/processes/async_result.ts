@@ -43,12 +43,39 @@ export class AsyncResult<T> {
   /**
    * The result once it is ready; rejects with the task's error, or with `TimeoutError` when `timeout`
    * ms pass first (the task goes on).
+   *
+   * @example
+   * ```ts
+   * import { TimeoutError } from "@cc/core";
+   * import { Future } from "@cc/futures";
+   * import { AsyncResult } from "@cc/processes";
+   * const future = new Future<string>();
+   * const result = new AsyncResult(future);
+   * console.assert((await result.get({ timeout: 10 }).catch((e: unknown) => e)) instanceof TimeoutError);
+   * future.setResult("done");
+   * console.assert((await result.get()) === "done");
+   * ```
    */
   get(options: AsyncResultWaitOptions = {}): Promise<T> {
     return this.future.result({ timeout: options.timeout });
   }
 
-  /** Resolves once the result is ready, or after `timeout` ms; never rejects (Python's `wait`). */
+  /**
+   * Resolves once the result is ready, or after `timeout` ms; never rejects (Python's `wait`).
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@cc/futures";
+   * import { AsyncResult } from "@cc/processes";
+   * const future = new Future<number>();
+   * const result = new AsyncResult(future);
+   * await result.wait({ timeout: 10 }); // resolves after 10 ms, not ready
+   * console.assert(!result.ready());
+   * future.setException(new Error("failed"));
+   * await result.wait(); // never rejects
+   * console.assert(result.ready() && !result.successful());
+   * ```
+   */
   wait(options: AsyncResultWaitOptions = {}): Promise<void> {
     return this.future.exception({ timeout: options.timeout }).then(
       () => undefined,
@@ -56,7 +83,20 @@ export class AsyncResult<T> {
     );
   }
 
-  /** True once the call has finished (with a result or an error). */
+  /**
+   * True once the call has finished (with a result or an error).
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@cc/futures";
+   * import { AsyncResult } from "@cc/processes";
+   * const future = new Future<number>();
+   * const result = new AsyncResult(future);
+   * console.assert(!result.ready());
+   * future.setResult(1);
+   * console.assert(result.ready());
+   * ```
+   */
   ready(): boolean {
     return this.future.done();
   }
@@ -64,6 +104,22 @@ export class AsyncResult<T> {
   /**
    * True if the call finished with a result. Throws `InvalidStateError` while it is not ready
    * (Python raises `ValueError`).
+   *
+   * @example
+   * ```ts
+   * import { InvalidStateError } from "@cc/core";
+   * import { Future } from "@cc/futures";
+   * import { AsyncResult } from "@cc/processes";
+   * const future = new Future<number>();
+   * const result = new AsyncResult(future);
+   * try {
+   *   result.successful();
+   * } catch (e) {
+   *   console.assert(e instanceof InvalidStateError); // not ready yet
+   * }
+   * future.setResult(1);
+   * console.assert(result.successful());
+   * ```
    */
   successful(): boolean {
     if (!this.future.done()) throw new InvalidStateError("the AsyncResult is not ready");

@@ -180,7 +180,24 @@ export class Pool implements AsyncDisposable {
     return new AsyncResult(future);
   }
 
-  /** Runs `task(...args)` in a worker process and resolves to its result (Python's blocking `apply`). */
+  /**
+   * Runs `task(...args)` in a worker process and resolves to its result (Python's blocking `apply`).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function power(x: number, n: number): number {
+   *   return x ** n;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 1 });
+   *   console.assert((await pool.apply(task<typeof power>(import.meta.url, "power"), [2, 10])) === 1024);
+   * }
+   * ```
+   */
   apply<A extends unknown[], R>(task: Task<A, R>, args: A): Promise<R> {
     return this.applyAsync(task, args).get();
   }
@@ -188,6 +205,22 @@ export class Pool implements AsyncDisposable {
   /**
    * Starts `task(...args)` in a worker process and returns its {@linkcode AsyncResult} (Python's
    * `apply_async`); `options.signal` stops that one call cooperatively (see {@linkcode PoolApplyOptions}).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function power(x: number, n: number): number {
+   *   return x ** n;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 1 });
+   *   const result = pool.applyAsync(task<typeof power>(import.meta.url, "power"), [3, 2]);
+   *   console.assert((await result.get({ timeout: 10_000 })) === 9 && result.successful());
+   * }
+   * ```
    */
   applyAsync<A extends unknown[], R>(task: Task<A, R>, args: A, options: PoolApplyOptions<R> = {}): AsyncResult<R> {
     this.#checkRunning();
@@ -205,12 +238,46 @@ export class Pool implements AsyncDisposable {
    * `task(item)` for every item, in the worker processes; resolves to the list of results in input
    * order (Python's blocking `map`). If a call fails, it rejects once every call has finished, with
    * the first error that arrived (Python).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 2 });
+   *   const squares = await pool.map(task<typeof square>(import.meta.url, "square"), [1, 2, 3], { chunksize: 2 });
+   *   console.assert(squares.join() === "1,4,9");
+   * }
+   * ```
    */
   map<T, R>(task: Task<[T], R>, iterable: Iterable<T>, options: PoolMapOptions = {}): Promise<R[]> {
     return this.mapAsync(task, iterable, options).get();
   }
 
-  /** `map` without waiting: returns the {@linkcode AsyncResult} of the list (Python's `map_async`). */
+  /**
+   * `map` without waiting: returns the {@linkcode AsyncResult} of the list (Python's `map_async`).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 1 });
+   *   const result = pool.mapAsync(task<typeof square>(import.meta.url, "square"), [4, 5]);
+   *   console.assert((await result.get()).join() === "16,25");
+   * }
+   * ```
+   */
   mapAsync<T, R>(
     task: Task<[T], R>,
     iterable: Iterable<T>,
@@ -228,12 +295,48 @@ export class Pool implements AsyncDisposable {
     );
   }
 
-  /** `task(...args)` for every argument list, results in order (Python's blocking `starmap`). */
+  /**
+   * `task(...args)` for every argument list, results in order (Python's blocking `starmap`).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function power(x: number, n: number): number {
+   *   return x ** n;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 1 });
+   *   const powers = await pool.starmap(task<typeof power>(import.meta.url, "power"), [[2, 3], [3, 2]]);
+   *   console.assert(powers.join() === "8,9");
+   * }
+   * ```
+   */
   starmap<A extends unknown[], R>(task: Task<A, R>, iterable: Iterable<A>, options: PoolMapOptions = {}): Promise<R[]> {
     return this.starmapAsync(task, iterable, options).get();
   }
 
-  /** `starmap` without waiting (Python's `starmap_async`). */
+  /**
+   * `starmap` without waiting (Python's `starmap_async`).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function power(x: number, n: number): number {
+   *   return x ** n;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 1 });
+   *   const result = pool.starmapAsync(task<typeof power>(import.meta.url, "power"), [[10, 2]]);
+   *   console.assert((await result.get())[0] === 100);
+   * }
+   * ```
+   */
   starmapAsync<A extends unknown[], R>(
     task: Task<A, R>,
     iterable: Iterable<A>,
@@ -298,6 +401,23 @@ export class Pool implements AsyncDisposable {
    * in input order as they come (Python's `imap`). The input is read lazily, a bounded number of
    * chunks ahead; leaving the loop cancels what has not started. A failed task ends the loop with its
    * error (Python's iterator could go on past it; a JavaScript generator cannot once it has thrown).
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 2 });
+   *   const squares: number[] = [];
+   *   for await (const y of pool.imap(task<typeof square>(import.meta.url, "square"), [1, 2, 3])) squares.push(y);
+   *   console.assert(squares.join() === "1,4,9"); // input order
+   * }
+   * ```
    */
   imap<T, R>(
     task: Task<[T], R>,
@@ -314,6 +434,25 @@ export class Pool implements AsyncDisposable {
    * (Python's `imap_unordered`). A failed task ends the loop with its error and cancels the calls not
    * yet started; Python's iterator raises the error and goes on with the rest, which a JavaScript
    * generator cannot do once it has thrown.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function square(x: number): number {
+   *   return x * x;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 2 });
+   *   const squares: number[] = [];
+   *   for await (const y of pool.imapUnordered(task<typeof square>(import.meta.url, "square"), [1, 2, 3])) {
+   *     squares.push(y); // completion order
+   *   }
+   *   console.assert(squares.sort((a, b) => a - b).join() === "1,4,9");
+   * }
+   * ```
    */
   imapUnordered<T, R>(
     task: Task<[T], R>,
@@ -325,7 +464,23 @@ export class Pool implements AsyncDisposable {
     return this.#executor._map(task, iterable, { chunksize: options.chunksize }, false);
   }
 
-  /** Prevents new tasks; the workers exit once the outstanding work is done (Python's `close`). */
+  /**
+   * Prevents new tasks; the workers exit once the outstanding work is done (Python's `close`).
+   *
+   * @example
+   * ```ts
+   * import { InvalidStateError, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   * const pool = new Pool({ processes: 1 });
+   * pool.close();
+   * try {
+   *   pool.apply(task(import.meta.url, "anything"), []);
+   * } catch (e) {
+   *   console.assert(e instanceof InvalidStateError); // Pool not running
+   * }
+   * await pool.join();
+   * ```
+   */
   close(): void {
     if (this.#state !== "RUN") return;
     this.#state = "CLOSE";
@@ -335,6 +490,14 @@ export class Pool implements AsyncDisposable {
   /**
    * Stops the workers at once (SIGTERM, then SIGKILL after a second; Python's `terminate`): queued calls
    * are cancelled, running ones fail with `WorkerExitError`. Resolves once every worker has exited.
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "@cc/processes";
+   * const pool = new Pool({ processes: 2 });
+   * await pool.terminate(); // every worker process has exited
+   * await pool.join();
+   * ```
    */
   terminate(): Promise<void> {
     this.#state = "TERMINATE";
@@ -345,13 +508,32 @@ export class Pool implements AsyncDisposable {
   /**
    * Resolves once every worker has exited; call `close()` or `terminate()` first (Python's `join`).
    * Rejects with `InvalidStateError` while the pool is still running.
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "@cc/processes";
+   * const pool = new Pool({ processes: 1 });
+   * pool.close();
+   * await pool.join(); // the workers have exited
+   * ```
    */
   join(): Promise<void> {
     if (this.#state === "RUN") return Promise.reject(new InvalidStateError("Pool is still running: close() it first"));
     return this.#terminating ?? this.#executor.shutdown({ wait: true });
   }
 
-  /** Counts of queued, running, finished and failed calls, per worker process. */
+  /**
+   * Counts of queued, running, finished and failed calls, per worker process.
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "@cc/processes";
+   * const pool = new Pool({ processes: 2 });
+   * const { workers, queued } = pool.stats();
+   * console.assert(workers === 0 && queued === 0); // worker processes start on demand
+   * await pool.terminate();
+   * ```
+   */
   stats(): PoolStats {
     return this.#executor.stats();
   }
@@ -359,6 +541,15 @@ export class Pool implements AsyncDisposable {
   /**
    * `close()` then `join()`: `await using pool = new Pool()` waits for the outstanding work
    * (Python's `with Pool()` calls `terminate()` instead).
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "@cc/processes";
+   * {
+   *   await using pool = new Pool({ processes: 1 });
+   *   console.assert(pool.processes === 1);
+   * } // closed and joined here
+   * ```
    */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();

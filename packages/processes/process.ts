@@ -219,7 +219,16 @@ export class Process<R = unknown> {
     };
   }
 
-  /** The process's name (Python's `name`). */
+  /**
+   * The process's name (Python's `name`).
+   *
+   * @example
+   * ```ts
+   * import { Process } from "@cc/processes";
+   * const p = new Process({ name: "downloader" });
+   * console.assert(p.name === "downloader" && new Process().name.startsWith("Process-"));
+   * ```
+   */
   get name(): string {
     return this[STATE].name;
   }
@@ -228,7 +237,15 @@ export class Process<R = unknown> {
     this[STATE].name = value;
   }
 
-  /** The child's process id once started, else `undefined` (Python's `pid`); inside the child, its own. */
+  /**
+   * The child's process id once started, else `undefined` (Python's `pid`); inside the child, its own.
+   *
+   * @example
+   * ```ts
+   * import { Process } from "@cc/processes";
+   * console.assert(new Process().pid === undefined); // until start()
+   * ```
+   */
   get pid(): number | undefined {
     const state = this[STATE];
     if (state.child) return process.pid;
@@ -238,19 +255,41 @@ export class Process<R = unknown> {
   /**
    * How the process ended (Python's `exitcode`): `null` while it runs (or before `start`), `0` on
    * success, `1` when the target threw, `n` after `process.exit(n)`, `-N` when killed by signal N.
+   *
+   * @example
+   * ```ts
+   * import { Process } from "@cc/processes";
+   * console.assert(new Process().exitCode === null); // not started; 0 once a started target returned
+   * ```
    */
   get exitCode(): number | null {
     const state = this[STATE];
     return state.child ? null : state.exitCode;
   }
 
-  /** The error the target threw (or that ended the child), once it ended; `undefined` on success. */
+  /**
+   * The error the target threw (or that ended the child), once it ended; `undefined` on success.
+   *
+   * @example
+   * ```ts
+   * import { Process } from "@cc/processes";
+   * console.assert(new Process().error === undefined); // the target's error once it failed in the child
+   * ```
+   */
   get error(): unknown {
     const state = this[STATE];
     return state.child ? undefined : state.error;
   }
 
-  /** True from `start()` until the child process has ended (Python's `is_alive()`). */
+  /**
+   * True from `start()` until the child process has ended (Python's `is_alive()`).
+   *
+   * @example
+   * ```ts
+   * import { Process } from "@cc/processes";
+   * console.assert(!new Process().isAlive()); // true from start() until the child has ended
+   * ```
+   */
   isAlive(): boolean {
     const state = this[STATE];
     if (state.child) return true;
@@ -260,6 +299,17 @@ export class Process<R = unknown> {
   /**
    * What the child process runs: by default the `target` with its `args`. Override it in a subclass
    * (see the class doc). Called directly, it runs here, in this process (Python).
+   *
+   * @example
+   * ```ts
+   * import { Process } from "@cc/processes";
+   * class Hello extends Process<string> {
+   *   override run(): string {
+   *     return "hello";
+   *   }
+   * }
+   * console.assert(new Hello().run() === "hello"); // called directly: runs here, not in a child
+   * ```
    */
   run(): R | Promise<R> {
     return runTarget(this[STATE]) as Promise<R>;
@@ -268,6 +318,24 @@ export class Process<R = unknown> {
   /**
    * Starts the child process (Python's `start()`). Throws `InvalidStateError` if already started, and
    * `CloneError` naming the path of an argument (or subclass field) that cannot reach a child process.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Process } from "@cc/processes";
+   *
+   * export function greet(name: string): string {
+   *   return `hello ${name} from ${process.pid}`;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   const p = new Process({ target: task<typeof greet>(import.meta.url, "greet"), args: ["cc"] });
+   *   p.start();
+   *   console.assert(p.isAlive() && p.pid !== undefined);
+   *   const greeting = await p.join();
+   *   console.assert(greeting?.startsWith("hello cc from ") && p.exitCode === 0);
+   * }
+   * ```
    */
   start(): void {
     const state = hostState(this, "start()");
@@ -321,6 +389,25 @@ export class Process<R = unknown> {
    * Waits until the process has ended and resolves to what the target (or `run()`) returned —
    * `undefined` if it failed (see `exitCode` and `error`) or if `timeout` ms passed first (Python's
    * `join`, which returns `None`). Rejects with `InvalidStateError` before `start()`.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Process } from "@cc/processes";
+   *
+   * export function sleepForever(): Promise<never> {
+   *   return new Promise(() => setInterval(() => {}, 1000));
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   const p = new Process({ target: task<typeof sleepForever>(import.meta.url, "sleepForever") });
+   *   p.start();
+   *   console.assert((await p.join({ timeout: 100 })) === undefined && p.isAlive()); // timed out, still running
+   *   p.kill();
+   *   await p.join();
+   *   console.assert(p.exitCode === -9);
+   * }
+   * ```
    */
   async join(options: ProcessJoinOptions = {}): Promise<R | undefined> {
     const state = hostState(this, "join()");
@@ -344,17 +431,65 @@ export class Process<R = unknown> {
     return state.exitCode === null ? undefined : (state.result as R | undefined);
   }
 
-  /** Sends SIGTERM to the child (Python's `terminate()`); `exitCode` becomes `-15`. No-op once it ended. */
+  /**
+   * Sends SIGTERM to the child (Python's `terminate()`); `exitCode` becomes `-15`. No-op once it ended.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Process } from "@cc/processes";
+   *
+   * export function sleepForever(): Promise<never> {
+   *   return new Promise(() => setInterval(() => {}, 1000));
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   const p = new Process({ target: task<typeof sleepForever>(import.meta.url, "sleepForever") });
+   *   p.start();
+   *   p.terminate();
+   *   await p.join();
+   *   console.assert(p.exitCode === -15 && !p.isAlive());
+   * }
+   * ```
+   */
   terminate(): void {
     signal(this, "terminate()", "SIGTERM");
   }
 
-  /** Sends SIGKILL to the child (Python's `kill()`); `exitCode` becomes `-9`. No-op once it ended. */
+  /**
+   * Sends SIGKILL to the child (Python's `kill()`); `exitCode` becomes `-9`. No-op once it ended.
+   *
+   * @example
+   * ```ts no-run
+   * import { isMainModule, task } from "@cc/core";
+   * import { Process } from "@cc/processes";
+   *
+   * export function sleepForever(): Promise<never> {
+   *   return new Promise(() => setInterval(() => {}, 1000));
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   const p = new Process({ target: task<typeof sleepForever>(import.meta.url, "sleepForever") });
+   *   p.start();
+   *   p.kill(); // SIGKILL: the child cannot catch it
+   *   await p.join();
+   *   console.assert(p.exitCode === -9);
+   * }
+   * ```
+   */
   kill(): void {
     signal(this, "kill()", "SIGKILL");
   }
 
-  /** For `console.log`: `<Process name="Process-1" pid=123 started>`, as Python's repr. */
+  /**
+   * For `console.log`: `<Process name="Process-1" pid=123 started>`, as Python's repr.
+   *
+   * @example
+   * ```ts
+   * import { Process } from "@cc/processes";
+   * console.assert(String(new Process({ name: "worker" })).startsWith('<Process name="worker"'));
+   * ```
+   */
   toString(): string {
     const state = this[STATE];
     const status = state.child
