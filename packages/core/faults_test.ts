@@ -70,4 +70,16 @@ describe.each(["thread", "process"] as const)("over a %s", (kind) => {
     expect(await c.run(t("square"), [9])).toBe(81);
     expect(c.exited).toBe(false);
   });
+
+  it("a message task code posts on parentPort / process.send is never taken for a reply", async () => {
+    const c = connect(kind);
+    const controller = new AbortController();
+    const other = c.run(t("waitForCancel"), [], { signal: controller.signal }); // id 1
+    const forger = c.run(t("spoofReplies"), []); // id 2: forges replies to 1 to 4
+    expect(await forger).toBe("real");
+    expect(await c.run(t("square"), [3])).toBe(9); // id 3
+    controller.abort(new CancelledError("stop"));
+    await expect(other).rejects.toBeInstanceOf(CancelledError);
+    expect(c.exited).toBe(false);
+  });
 });

@@ -5,6 +5,10 @@ import { watchParent } from "./_parent_watch.ts";
 import { serveTasks } from "./runtime.ts";
 
 if (!process.send) throw new Error("@cc/core process_entry must run in a child process with an IPC channel");
+// cc's messages to the host travel as `[tag, message]`, with a tag only the host and this module know: a
+// message task code sends with `process.send` is never taken for a reply. Task code does not see the tag.
+const tag = Number(process.env.CC_CHANNEL_TAG);
+delete process.env.CC_CHANNEL_TAG;
 process.on("disconnect", () => process.exit(0));
 // Ctrl-C on a terminal sends SIGINT to the whole process group, children included: the parent decides
 // what happens then (abort its tasks, stop its pools, exit), so a child does not die of it first. It
@@ -17,7 +21,7 @@ if (import.meta.url.endsWith(".ts"))
 let exiting = false;
 serveTasks({
   post: (message) => {
-    process.send?.(message);
+    process.send?.([tag, message]);
   },
   listen: (handler) => process.on("message", handler as (message: unknown) => void),
   checkClone: (value) => {
@@ -27,7 +31,7 @@ serveTasks({
     if (exiting) return;
     exiting = true;
     // wait until everything queued on the channel has been written
-    if (process.connected) process.send?.({ k: "bye" }, undefined, {}, () => process.exit(code));
+    if (process.connected) process.send?.([tag, { k: "bye" }], undefined, {}, () => process.exit(code));
     else process.exit(code);
   },
 });

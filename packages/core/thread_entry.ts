@@ -1,20 +1,22 @@
-// Entry point of a cc worker thread: serves task calls on the parent port.
+// Entry point of a cc worker thread: serves task calls on the port its host handed it in `workerData`.
 import { type MessagePort, parentPort, receiveMessageOnPort, threadId, workerData } from "node:worker_threads";
 import { adoptLingerClaims, claimLinger, releaseLinger } from "./_linger.ts";
 import type { HostMessage } from "./protocol.ts";
 import { serveTasks } from "./runtime.ts";
 
-const port = parentPort;
-if (!port) throw new Error("@cc/core thread_entry must run in a worker thread");
+if (!parentPort) throw new Error("@cc/core thread_entry must run in a worker thread");
 const data = workerData as {
   spinMs?: number;
   lingerMs?: number;
   lingerClaims?: BigInt64Array;
   posted?: Int32Array;
-  replyPort?: MessagePort;
+  port?: MessagePort;
 } | null;
-// low-latency mode: replies go on their own port, which the host can poll
-const out = data?.replyPort ?? port;
+// cc's protocol travels on a channel of its own, both ways, so what task code posts on `parentPort` is
+// never taken for a reply; task code does not find the port in `workerData` either
+const channel = data?.port;
+if (!channel) throw new Error("@cc/core thread_entry needs the port of its host in workerData");
+if (data) data.port = undefined;
 // Lingering: a claim is a cell of the process-wide `lingerClaims` (see `_linger.ts`); `posted` counts
 // the host's messages (it adds one after each post), `received` the ones delivered here.
 const claims = data?.lingerClaims;
@@ -23,14 +25,14 @@ let claimed = -1;
 const posted = data?.posted;
 let received = 0;
 serveTasks({
-  post: (message, transfer) => out.postMessage(message, transfer),
+  post: (message, transfer) => channel.postMessage(message, transfer),
   listen: (handler) =>
-    port.on("message", (message: HostMessage) => {
+    channel.on("message", (message: HostMessage) => {
       received = (received + 1) | 0;
       handler(message);
     }),
   exit: (code) => process.exit(code),
-  poll: () => receiveMessageOnPort(port)?.message as HostMessage | undefined,
+  poll: () => receiveMessageOnPort(channel)?.message as HostMessage | undefined,
   spinMs: data?.spinMs ?? 0,
   lingerMs: data?.lingerMs ?? 0,
   spinForMessage: posted

@@ -7,6 +7,7 @@
  */
 
 import { type ChildProcess, fork } from "node:child_process";
+import { randomInt } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { TransferListItem } from "node:worker_threads";
 import {
@@ -92,6 +93,8 @@ export interface Transport {
 }
 
 const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+/** The environment variable that hands a child the tag of cc's messages (it deletes it at once). */
+const CHANNEL_TAG_ENV = "CC_CHANNEL_TAG";
 /** What a child process can receive: no shared memory, and what `v8.serialize` accepts. */
 const processCheck = cloneCheck("process");
 
@@ -111,8 +114,11 @@ class ThreadTransport implements Transport {
   readonly #worker: Worker;
   /** Lingering: the number of messages posted to the worker, which it watches instead of sleeping. */
   readonly #posted: Int32Array | undefined;
-  /** Low-latency mode: the port the worker replies on, which the host can poll. */
-  readonly #replies: MessagePort | undefined;
+  /**
+   * cc's own channel to the worker, both ways: what task code posts on `parentPort` never passes for a
+   * reply (it is ignored), and the host can poll it for replies (low-latency mode).
+   */
+  readonly #port: MessagePort;
   #error: unknown;
   #exitPromise: Promise<void>;
 
@@ -121,21 +127,17 @@ class ThreadTransport implements Transport {
     this.spinMs = options.spinMs ?? 0;
     const lingerMs = options.lingerMs ?? 0;
     if (lingerMs > 0) this.#posted = new Int32Array(new SharedArrayBuffer(4));
-    let replyPort: MessagePort | undefined;
-    if (this.spinMs > 0) {
-      const channel = new MessageChannel();
-      this.#replies = channel.port1;
-      replyPort = channel.port2;
-    }
+    const channel = new MessageChannel();
+    this.#port = channel.port1;
     const workerOptions = {
       workerData: {
         spinMs: this.spinMs,
         lingerMs,
         lingerClaims: lingerClaims(), // also for the pools this thread may make
         posted: this.#posted,
-        replyPort,
+        port: channel.port2,
       },
-      transferList: replyPort ? [replyPort] : undefined,
+      transferList: [channel.port2],
       resourceLimits: options.resourceLimits,
       execArgv: options.execArgv,
       stdout: false,
@@ -150,8 +152,8 @@ class ThreadTransport implements Transport {
       this.#worker = new Worker(entry, workerOptions);
     }
     this.id = this.#worker.threadId;
-    this.#worker.on("message", (message: WorkerMessage) => this.onMessage?.(message));
-    this.#replies?.on("message", (message: WorkerMessage) => this.onMessage?.(message));
+    // messages task code posts on `parentPort` are not cc's: the worker's own "message" event is not heard
+    this.#port.on("message", (message: WorkerMessage) => this.onMessage?.(message));
     this.#worker.on("error", (error) => {
       this.#error = error;
     });
@@ -159,14 +161,12 @@ class ThreadTransport implements Transport {
       this.#worker.once("exit", (code) => {
         this.exited = true;
         releaseLinger(lingerClaims(), this.id); // in case it stopped while it lingered
-        const replies = this.#replies;
-        if (replies) {
-          // what the worker sent last on its own port may not have been delivered yet: deliver it first
-          for (let m = receiveMessageOnPort(replies); m; m = receiveMessageOnPort(replies)) {
-            this.onMessage?.(m.message as WorkerMessage);
-          }
-          replies.close();
+        // what the worker sent last on its port may not have been delivered yet: deliver it first
+        const port = this.#port;
+        for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+          this.onMessage?.(m.message as WorkerMessage);
         }
+        port.close();
         const error = this.#error as { code?: string } | undefined;
         const outOfMemory = error?.code === "ERR_WORKER_OUT_OF_MEMORY";
         this.onExit?.({ code, signal: null, error: this.#error, outOfMemory });
@@ -176,7 +176,7 @@ class ThreadTransport implements Transport {
   }
 
   post(message: HostMessage, transfer?: readonly TransferListItem[]): void {
-    this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
+    this.#port.postMessage(message, transfer as TransferListItem[] | undefined);
     if (this.#posted) Atomics.add(this.#posted, 0, 1); // a lingering worker watches this
   }
   checkClone(value: unknown): void {
@@ -184,19 +184,18 @@ class ThreadTransport implements Transport {
   }
   ref(): void {
     this.#worker.ref();
-    this.#replies?.ref();
+    this.#port.ref();
   }
   unref(): void {
     this.#worker.unref();
-    this.#replies?.unref();
+    this.#port.unref();
   }
   terminate(): Promise<void> {
     if (!this.exited) void this.#worker.terminate();
     return this.#exitPromise;
   }
   poll(): WorkerMessage | undefined {
-    const replies = this.#replies;
-    return replies ? (receiveMessageOnPort(replies)?.message as WorkerMessage | undefined) : undefined;
+    return receiveMessageOnPort(this.#port)?.message as WorkerMessage | undefined;
   }
 }
 
@@ -209,6 +208,8 @@ class ProcessTransport implements Transport {
   exited = false;
   readonly #child: ChildProcess;
   readonly #heapLimited: boolean;
+  /** The tag of cc's messages from this child (see `process_entry.ts`): others on its channel are not cc's. */
+  readonly #tag = randomInt(1, 2 ** 47);
   #error: unknown;
   #exitPromise: Promise<void>;
 
@@ -222,11 +223,18 @@ class ProcessTransport implements Transport {
     this.#child = fork(entry, [], {
       serialization: "advanced",
       execArgv,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...options.env, [CHANNEL_TAG_ENV]: String(this.#tag) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.id = this.#child.pid ?? -1;
-    this.#child.on("message", (message: WorkerMessage) => this.onMessage?.(message));
+    // cc's messages come as `[tag, message]`; what task code or a library sends with `process.send` is
+    // not cc's (it cannot know the tag), and is ignored
+    const tag = this.#tag;
+    this.#child.on("message", (envelope: unknown) => {
+      if (Array.isArray(envelope) && envelope.length === 2 && envelope[0] === tag) {
+        this.onMessage?.(envelope[1] as WorkerMessage);
+      }
+    });
     this.#child.on("error", (error) => {
       this.#error = error;
     });

@@ -193,3 +193,19 @@ export function returnsThrowingGetter(): unknown {
     },
   };
 }
+
+/**
+ * Posts what looks like cc's replies (`[id, 0, "spoofed"]` for ids 1 to 4) where task code can: on
+ * `parentPort` in a thread, with `process.send` in a child process; then returns "real" a turn later.
+ */
+export async function spoofReplies(): Promise<string> {
+  const { parentPort } = await import("node:worker_threads");
+  for (let id = 1; id <= 4; id++) {
+    const forged = [id, 0, "spoofed"];
+    if (parentPort) parentPort.postMessage(forged);
+    else process.send?.(forged);
+  }
+  if (process.send) process.send({ k: "fatal", error: "forged" }); // nor is a control message taken
+  await new Promise((resolve) => setImmediate(resolve));
+  return "real";
+}
