@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // "Docs that cannot lie" (Deno's `deno test --doc`): extracts every `@example` code block from the JSDoc of
 // the packages' sources (packages/*/*.ts), type-checks them all against the built packages (one `tsc`
-// run, strict, `moduleResolution: nodenext`) and runs each under tsx, in one process, one after the other;
-// a failed `console.assert`, a throw, an unhandled rejection or a run longer than 10 s fails the example.
+// run, strict, `moduleResolution: nodenext`, which also compiles them to JavaScript) and runs each, in one
+// process, one after the other: a failed `console.assert`, a throw, an unhandled rejection or a run
+// longer than 10 s fails the example.
 //
 // Fences: "```ts" is checked and run; "```ts no-run" only type-checked (it would block, needs a worker's
 // context or files that do not exist); "```ts ignore" neither (a fragment: it names things it does not
@@ -132,16 +133,24 @@ for (const e of checked) {
   // the first line maps errors back to the source; `export {}` makes every example a module
   writeFileSync(join(out, e.name), `// ${e.source}:${e.line}\n${e.code}\nexport {};\n`);
 }
+// type-checked and compiled to JavaScript (js/) in one tsc run: the examples then run on plain Node, and
+// the workers they start import plain JavaScript too (no TypeScript loader to start in each)
+writeFileSync(join(out, "package.json"), '{ "type": "module", "private": true }\n');
 writeFileSync(
   join(out, "tsconfig.json"),
   JSON.stringify({
     extends: "../tsconfig.base.json",
-    compilerOptions: { noEmit: true, types: ["node"] },
+    compilerOptions: {
+      ...{ noEmit: false, outDir: "js", rootDir: ".", types: ["node"] },
+      ...{ declaration: false, declarationMap: false, sourceMap: false },
+    },
     include: ["**/*.ts"],
+    exclude: ["js", "node_modules"],
   }),
 );
 
 const started = performance.now();
+const js = (name) => join("js", name.replace(/\.ts$/, ".js"));
 const failures = [];
 const byName = new Map(checked.map((e) => [e.name, e]));
 const where = (name, line) => {
@@ -166,11 +175,11 @@ if (tsc.status !== 0) {
   }
 }
 
-// 2. run the runnable ones: the fragments in one process under tsx, the programs each in its own
+// 2. run the runnable ones: the fragments in one process, the programs each in its own
 if (failures.length === 0 && inRunner.length > 0) {
   const runner = join(out, "_run.mjs");
   writeFileSync(runner, RUNNER);
-  const r = spawnSync(process.execPath, ["--import", "tsx", runner, ...inRunner.map((e) => e.name)], {
+  const r = spawnSync(process.execPath, [runner, ...inRunner.map((e) => js(e.name))], {
     cwd: out,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
@@ -178,7 +187,12 @@ if (failures.length === 0 && inRunner.length > 0) {
   });
   const report = /^@@report (.*)$/m.exec(r.stdout ?? "");
   if (!report) failures.push(`the runner did not report (exit ${r.status}, signal ${r.signal}):\n${r.stdout}`);
-  else for (const [name, why] of JSON.parse(report[1])) failures.push(`${where(name, 1)} (example): ${why}`);
+  else {
+    for (const [file, why] of JSON.parse(report[1])) {
+      const name = file.replaceAll("\\", "/").replace(/^js\//, "").replace(/\.js$/, ".ts");
+      failures.push(`${where(name, 1)} (example): ${why}`);
+    }
+  }
 }
 
 if (failures.length === 0 && programs.length > 0) {
@@ -188,7 +202,7 @@ if (failures.length === 0 && programs.length > 0) {
   await Promise.all(
     [0, 1].map(async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
-        const r = await runProgram(["--import", "tsx", "--import", pathToFileURL(assertHook).href, e.name]);
+        const r = await runProgram(["--import", pathToFileURL(assertHook).href, js(e.name)]);
         if (r.code !== 0) failures.push(`${e.source}:${e.line} (program example): exit ${r.code}\n${r.output}`);
       }
     }),
