@@ -58,22 +58,62 @@ export class Barrier {
     this.#parties = checkCount(parties, "Barrier parties", 1);
   }
 
-  /** The number of tasks that must arrive. */
+  /**
+   * The number of tasks that must arrive.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from "@cc/async";
+   * console.assert(new Barrier(3).parties === 3);
+   * ```
+   */
   get parties(): number {
     return this.#parties;
   }
 
-  /** The number waiting now. */
+  /**
+   * The number waiting now.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from "@cc/async";
+   * const b = new Barrier(2);
+   * const first = b.wait();
+   * console.assert(b.nWaiting === 1);
+   * await Promise.all([first, b.wait()]);
+   * console.assert(b.nWaiting === 0);
+   * ```
+   */
   get nWaiting(): number {
     return this.#waiters.length;
   }
 
-  /** True if the barrier is broken. */
+  /**
+   * True if the barrier is broken.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from "@cc/async";
+   * const b = new Barrier(2);
+   * b.abort();
+   * console.assert(b.broken);
+   * ```
+   */
   get broken(): boolean {
     return this.#broken;
   }
 
-  /** Waits for all parties; resolves to this task's arrival index. */
+  /**
+   * Waits for all parties; resolves to this task's arrival index.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from "@cc/async";
+   * const b = new Barrier(2);
+   * const [a, c] = await Promise.all([b.wait(), b.wait()]);
+   * console.assert(a + c === 1); // arrival indexes 0 and 1
+   * ```
+   */
   wait(options?: WaitOptions): Promise<number> {
     const signal = checkSignal(options?.signal);
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -108,13 +148,35 @@ export class Barrier {
     });
   }
 
-  /** Breaks the barrier: waiters reject with `BrokenBarrierError`, and so do later waits. */
+  /**
+   * Breaks the barrier: waiters reject with `BrokenBarrierError`, and so do later waits.
+   *
+   * @example
+   * ```ts
+   * import { Barrier, BrokenBarrierError } from "@cc/async";
+   * const b = new Barrier(2);
+   * const waiting = b.wait().catch((e: unknown) => e);
+   * b.abort();
+   * console.assert((await waiting) instanceof BrokenBarrierError);
+   * ```
+   */
   abort(): void {
     this.#broken = true;
     this.#failAll(new BrokenBarrierError());
   }
 
-  /** Returns to the empty state; current waiters reject with `BrokenBarrierError`. */
+  /**
+   * Returns to the empty state; current waiters reject with `BrokenBarrierError`.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from "@cc/async";
+   * const b = new Barrier(2);
+   * b.abort();
+   * b.reset();
+   * console.assert(!b.broken && b.nWaiting === 0);
+   * ```
+   */
   reset(): void {
     this.#failAll(new BrokenBarrierError("The barrier was reset"));
     this.#broken = false;

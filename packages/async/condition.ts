@@ -47,23 +47,66 @@ export class Condition {
     this.#releaser = { release, [Symbol.dispose]: release };
   }
 
-  /** True if the underlying lock is held. */
+  /**
+   * True if the underlying lock is held.
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "@cc/async";
+   * const cond = new Condition();
+   * console.assert(!cond.locked());
+   * await cond.runExclusive(() => console.assert(cond.locked()));
+   * ```
+   */
   locked(): boolean {
     return this.#lock.locked();
   }
 
-  /** Acquires the underlying lock. */
+  /**
+   * Acquires the underlying lock.
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "@cc/async";
+   * const cond = new Condition();
+   * {
+   *   using _ = await cond.acquire(); // released at the end of the block
+   *   console.assert(cond.locked());
+   * }
+   * console.assert(!cond.locked());
+   * ```
+   */
   async acquire(options?: WaitOptions): Promise<Releaser> {
     await this.#lock.acquire(options);
     return this.#releaser;
   }
 
-  /** Releases the underlying lock. */
+  /**
+   * Releases the underlying lock.
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "@cc/async";
+   * const cond = new Condition();
+   * await cond.acquire();
+   * cond.release();
+   * console.assert(!cond.locked());
+   * ```
+   */
   release(): void {
     this.#lock.release();
   }
 
-  /** Runs `fn` holding the lock. */
+  /**
+   * Runs `fn` holding the lock.
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "@cc/async";
+   * const cond = new Condition();
+   * console.assert((await cond.runExclusive(() => 42)) === 42);
+   * ```
+   */
   runExclusive<R>(fn: () => R | PromiseLike<R>, options?: WaitOptions): Promise<R> {
     return this.#lock.runExclusive(fn, options);
   }
@@ -72,6 +115,22 @@ export class Condition {
    * Releases the lock, waits to be notified, and re-acquires the lock. If `signal` aborts, the lock
    * is still re-acquired before the promise rejects with `signal.reason`.
    * @throws {InvalidStateError} If the lock is not held
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "@cc/async";
+   * const cond = new Condition();
+   * let ready = false;
+   * const consumer = cond.runExclusive(async () => {
+   *   while (!ready) await cond.wait(); // releases the lock while it waits
+   *   return "consumed";
+   * });
+   * await cond.runExclusive(() => {
+   *   ready = true;
+   *   cond.notify();
+   * });
+   * console.assert((await consumer) === "consumed");
+   * ```
    */
   async wait(options?: WaitOptions): Promise<true> {
     const signal = checkSignal(options?.signal);
@@ -109,7 +168,22 @@ export class Condition {
     return true;
   }
 
-  /** Waits until `predicate()` is true, re-checking after each notification; returns its value. */
+  /**
+   * Waits until `predicate()` is true, re-checking after each notification; returns its value.
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "@cc/async";
+   * const cond = new Condition();
+   * const items: number[] = [];
+   * const consumer = cond.runExclusive(() => cond.waitFor(() => items.shift()));
+   * await cond.runExclusive(() => {
+   *   items.push(7);
+   *   cond.notifyAll();
+   * });
+   * console.assert((await consumer) === 7);
+   * ```
+   */
   async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
     checkFunction(predicate, "Condition.waitFor() predicate");
     let result = predicate();
@@ -123,6 +197,21 @@ export class Condition {
   /**
    * Wakes up to `n` waiters.
    * @throws {InvalidStateError} If the lock is not held
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "@cc/async";
+   * const cond = new Condition();
+   * let woken = 0;
+   * const waiters = [1, 2].map(() => cond.runExclusive(async () => {
+   *   await cond.wait();
+   *   woken++;
+   * }));
+   * await new Promise((resolve) => setTimeout(resolve, 0));
+   * await cond.runExclusive(() => cond.notify(2)); // wakes both
+   * await Promise.all(waiters);
+   * console.assert(woken === 2);
+   * ```
    */
   notify(n = 1): void {
     checkCount(n, "notify() n", 0, true);
@@ -137,7 +226,19 @@ export class Condition {
     }
   }
 
-  /** Wakes every waiter. */
+  /**
+   * Wakes every waiter.
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "@cc/async";
+   * const cond = new Condition();
+   * const waiters = [1, 2, 3].map(() => cond.runExclusive(() => cond.wait()));
+   * await new Promise((resolve) => setTimeout(resolve, 0));
+   * await cond.runExclusive(() => cond.notifyAll());
+   * console.assert((await Promise.all(waiters)).every((x) => x === true));
+   * ```
+   */
   notifyAll(): void {
     this.notify(Number.POSITIVE_INFINITY);
   }

@@ -24,12 +24,34 @@ export class Event {
   #set = false;
   #waiters: Deferred<true> | undefined;
 
-  /** True if the flag is set. */
+  /**
+   * True if the flag is set.
+   *
+   * @example
+   * ```ts
+   * import { Event } from "@cc/async";
+   * const e = new Event();
+   * console.assert(!e.isSet());
+   * e.set();
+   * console.assert(e.isSet());
+   * ```
+   */
   isSet(): boolean {
     return this.#set;
   }
 
-  /** Sets the flag and wakes every waiter. */
+  /**
+   * Sets the flag and wakes every waiter.
+   *
+   * @example
+   * ```ts
+   * import { Event } from "@cc/async";
+   * const e = new Event();
+   * const waiting = e.wait();
+   * e.set(); // wakes every waiter
+   * console.assert((await waiting) === true);
+   * ```
+   */
   set(): void {
     if (this.#set) return;
     this.#set = true;
@@ -37,12 +59,33 @@ export class Event {
     this.#waiters = undefined;
   }
 
-  /** Clears the flag. */
+  /**
+   * Clears the flag.
+   *
+   * @example
+   * ```ts
+   * import { Event } from "@cc/async";
+   * const e = new Event();
+   * e.set();
+   * e.clear();
+   * console.assert(!e.isSet());
+   * ```
+   */
   clear(): void {
     this.#set = false;
   }
 
-  /** Resolves to `true` once the flag is set; rejects with `signal.reason` on abort. */
+  /**
+   * Resolves to `true` once the flag is set; rejects with `signal.reason` on abort.
+   *
+   * @example
+   * ```ts
+   * import { Event } from "@cc/async";
+   * const e = new Event();
+   * setTimeout(() => e.set(), 5);
+   * console.assert((await e.wait({ signal: AbortSignal.timeout(5_000) })) === true);
+   * ```
+   */
   wait(options?: WaitOptions): Promise<true> {
     const signal = checkSignal(options?.signal);
     if (signal?.aborted) return Promise.reject(signal.reason);

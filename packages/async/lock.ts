@@ -32,12 +32,34 @@ export class Lock {
     this.#releaser = { release, [Symbol.dispose]: release };
   }
 
-  /** True if the lock is held. */
+  /**
+   * True if the lock is held.
+   *
+   * @example
+   * ```ts
+   * import { Lock } from "@cc/async";
+   * const lock = new Lock();
+   * console.assert(!lock.locked());
+   * ```
+   */
   locked(): boolean {
     return this.#sem.locked();
   }
 
-  /** Waits for the lock; resolves to a {@linkcode Releaser}. Rejects with `signal.reason` on abort. */
+  /**
+   * Waits for the lock; resolves to a {@linkcode Releaser}. Rejects with `signal.reason` on abort.
+   *
+   * @example
+   * ```ts
+   * import { Lock } from "@cc/async";
+   * const lock = new Lock();
+   * {
+   *   using _ = await lock.acquire(); // released at the end of the block
+   *   console.assert(lock.locked());
+   * }
+   * console.assert(!lock.locked());
+   * ```
+   */
   async acquire(options?: WaitOptions): Promise<Releaser> {
     await this.#sem.acquire(options);
     return this.#releaser;
@@ -46,6 +68,15 @@ export class Lock {
   /**
    * Releases the lock; the oldest waiter gets it.
    * @throws {InvalidStateError} If the lock is not held
+   *
+   * @example
+   * ```ts
+   * import { Lock } from "@cc/async";
+   * const lock = new Lock();
+   * await lock.acquire();
+   * lock.release();
+   * console.assert(!lock.locked());
+   * ```
    */
   release(): void {
     if (!this.#sem.locked()) throw new InvalidStateError("Cannot release a Lock that is not acquired");

@@ -103,17 +103,52 @@ export class Semaphore {
     this.#releaser = { release, [Symbol.dispose]: release };
   }
 
-  /** The number of free permits. */
+  /**
+   * The number of free permits.
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from "@cc/async";
+   * const sem = new Semaphore(2);
+   * await sem.acquire();
+   * console.assert(sem.value === 1);
+   * ```
+   */
   get value(): number {
     return this.#value;
   }
 
-  /** The number of waiters in the queue. */
+  /**
+   * The number of waiters in the queue.
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from "@cc/async";
+   * const sem = new Semaphore(1);
+   * await sem.acquire();
+   * const next = sem.acquire();
+   * console.assert(sem.waiting === 1);
+   * sem.release();
+   * await next;
+   * console.assert(sem.waiting === 0);
+   * ```
+   */
   get waiting(): number {
     return this.#live;
   }
 
-  /** True if `acquire()` would have to wait (Python's `locked()`). */
+  /**
+   * True if `acquire()` would have to wait (Python's `locked()`).
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from "@cc/async";
+   * const sem = new Semaphore(1);
+   * console.assert(!sem.locked());
+   * await sem.acquire();
+   * console.assert(sem.locked()); // no permit left
+   * ```
+   */
   locked(): boolean {
     return this.#value === 0;
   }
@@ -318,6 +353,18 @@ export class BoundedSemaphore extends Semaphore {
   /**
    * Gives a permit back.
    * @throws {InvalidStateError} If that would exceed the initial value
+   *
+   * @example
+   * ```ts
+   * import { BoundedSemaphore } from "@cc/async";
+   * import { InvalidStateError } from "@cc/core";
+   * const sem = new BoundedSemaphore(1);
+   * try {
+   *   sem.release(); // more releases than acquires
+   * } catch (e) {
+   *   console.assert(e instanceof InvalidStateError);
+   * }
+   * ```
    */
   override release(): void {
     if (this.waiting === 0 && this.value >= this.#bound) {
