@@ -6,6 +6,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeBinDir, pinnedNodeVersions, resolveNodeVersion } from "./_node_versions.mjs";
+import { closingLine, countReports } from "./count-tests.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
@@ -60,8 +62,52 @@ function ensureInstall() {
   run(pnpmBin, ["install", "--frozen-lockfile"]);
 }
 
+/** Runs a command and returns its exit status (for runs that go on after a failure). */
+function runStatus(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env, ...options });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+/** Takes `--node X` / `--node=X` out of the arguments: which Node versions the tests run on. */
+function takeNodeOption(args) {
+  const rest = [];
+  let node;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--node") {
+      node = args[++i];
+      if (node === undefined) throw new Error('--node needs a value: "system", a tested major such as 24, or "all"');
+    } else if (arg.startsWith("--node=")) node = arg.slice("--node=".length);
+    else rest.push(arg);
+  }
+  return { node, rest };
+}
+
+/**
+ * Runs every package's tests on one Node version ("system" or a pinned version fetched into .tools),
+ * and returns the exit status and the counts of its reports.
+ */
+function testOn(version, turboArgs) {
+  const runEnv = { ...env };
+  if (version !== "system") {
+    const bin = nodeBinDir(root, version, env);
+    runEnv.PATH = `${bin}:${env.PATH}`;
+    const seen = spawnSync("node", ["--version"], { env: runEnv, encoding: "utf8" }).stdout.trim();
+    if (seen !== `v${version}`) throw new Error(`expected node v${version} on PATH, found ${seen}`);
+  }
+  runEnv.CC_NODE_VERSION = version === "system" ? process.versions.node : version; // part of turbo's test hash
+  console.error(`[cc] tests on Node.js ${runEnv.CC_NODE_VERSION}`);
+  const status = runStatus(
+    pnpmBin,
+    ["exec", "turbo", "run", "test", "--concurrency=2", "--output-logs=new-only", ...turboArgs],
+    { env: runEnv },
+  );
+  return { status, counts: countReports(root) };
+}
+
 const task = process.argv[2] ?? "test";
-const extra = process.argv.slice(3);
+const { node: nodeOption, rest: extra } = takeNodeOption(process.argv.slice(3));
 ensurePnpm();
 ensureInstall();
 switch (task) {
@@ -78,13 +124,30 @@ switch (task) {
   case "format":
     run(pnpmBin, ["exec", "biome", "check", "--write", ".", ...extra]);
     break;
-  case "test":
-    // the whole suite: formatting and lint, type checks, then every package's tests (turbo builds first)
+  case "test": {
+    // the whole suite: formatting and lint, type checks, then every package's tests (turbo builds first),
+    // on the system Node, one chosen version (--node 24) or every tested version (--node all)
+    const versions =
+      nodeOption === "all"
+        ? ["system", ...Object.values(pinnedNodeVersions(root))]
+        : [resolveNodeVersion(root, nodeOption ?? "system")];
     run(pnpmBin, ["exec", "biome", "ci", "."]);
-    run(pnpmBin, ["exec", "turbo", "run", "typecheck", "test", "--concurrency=2", "--output-logs=new-only", ...extra]);
+    run(pnpmBin, ["exec", "turbo", "run", "typecheck", "--output-logs=new-only", ...extra]);
     // every @example of the packages' JSDoc type-checks and runs (scripts/doc_examples.mjs), once
     run(process.execPath, [join(root, "scripts", "doc_examples.mjs")]);
+    const total = { passed: 0, failed: 0, skipped: 0 };
+    let failedRuns = 0;
+    for (const version of versions) {
+      const { status, counts } = testOn(version, extra);
+      const label = version === "system" ? process.versions.node : version;
+      console.error(`[cc] Node.js ${label}: ${closingLine(counts)}${status === 0 ? "" : ` (exit ${status})`}`);
+      for (const key of Object.keys(total)) total[key] += counts[key];
+      if (status !== 0) failedRuns++;
+    }
+    console.log(closingLine(total));
+    if (failedRuns > 0) process.exit(1);
     break;
+  }
   case "docs":
     // the API reference of the six packages in docs/api (typedoc.json; warnings are errors)
     run(pnpmBin, ["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"]);

@@ -1,14 +1,16 @@
 // TypeScript task modules in workers and child processes. cc compiles them with a real TypeScript
-// transform: tsx, found from the task module, the working directory or cc itself, and registered
-// inside the worker (tsx does not register itself in worker threads on Node 20, nor on 22 before
-// 22.22.3). Node's own type stripping (22.6+) is only the fallback when no tsx can be found: it is not
+// transform: where Node has in-thread module hooks (22.15+), cc's own loader (_ts_hooks.ts), which runs
+// tsx's esbuild once per file into a cache every worker shares; elsewhere tsx itself, found from the
+// task module, the working directory or cc, and registered inside the worker (tsx does not register
+// itself in worker threads on Node 20, nor on 22 before 22.22.3). Node's own type stripping (22.6+) is only the fallback when no tsx can be found: it is not
 // TypeScript (no enums, namespaces, parameter properties or decorators, and no compiling of syntax the
 // runtime lacks, such as `await using` on Node 22), so its failures are explained with the fix.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { registerTypeScriptHooks, syncHooksApi, usesTsconfigPaths } from "./_ts_hooks.ts";
 
 const REGISTERED = Symbol.for("cc.typescriptRegistered");
 /** How this thread loads TypeScript, once known: a real transform, or Node's stripping only. */
@@ -25,7 +27,7 @@ function setLoader(value: Loader): void {
 }
 
 /** File URLs of tsx's ESM register API and its `--import` loader, resolved from the first place that has tsx. */
-export function findTsx(from: readonly string[]): { api: string; loader: string } | undefined {
+export function findTsx(from: readonly string[]): { api: string; loader: string; base: string } | undefined {
   for (const base of from) {
     try {
       const require = createRequire(base);
@@ -43,7 +45,11 @@ export function findTsx(from: readonly string[]): { api: string; loader: string 
       const loader = pkg.exports["."];
       if (typeof api !== "string" || typeof loader !== "string") continue;
       const dir = dirname(pkgPath);
-      return { api: pathToFileURL(join(dir, api)).href, loader: pathToFileURL(join(dir, loader)).href };
+      return {
+        api: pathToFileURL(join(dir, api)).href,
+        loader: pathToFileURL(join(dir, loader)).href,
+        base: pkgPath, // tsx's dependencies (esbuild) resolve from here
+      };
     } catch {
       // not found from here: try the next place
     }
@@ -114,6 +120,11 @@ async function setUp(moduleUrl: string): Promise<void> {
     return;
   }
   const tsx = findTsx(tsxSearchPath(moduleUrl));
+  if (tsx && fastPathFits(moduleUrl, tsx.base)) {
+    registerTypeScriptHooks(tsx.base);
+    setLoader("transform");
+    return;
+  }
   if (tsx) {
     const { register } = (await import(tsx.api)) as { register: () => unknown };
     register();
@@ -127,6 +138,21 @@ async function setUp(moduleUrl: string): Promise<void> {
   throw new Error(
     `${moduleUrl} is TypeScript, and this Node.js (${process.version}) cannot load TypeScript: install "tsx" in the project (npm install --save-dev tsx), or build the task module to JavaScript`,
   );
+}
+
+/**
+ * True if cc's own loader (in-thread hooks over a shared transform cache, see _ts_hooks.ts) can stand
+ * in for tsx: this Node has `module.registerHooks`, tsx's esbuild is there, the module's tsconfig maps
+ * no `paths`, and `CC_TYPESCRIPT=tsx` does not ask for tsx itself.
+ */
+function fastPathFits(moduleUrl: string, tsxBase: string): boolean {
+  if (process.env.CC_TYPESCRIPT === "tsx" || !syncHooksApi()) return false;
+  try {
+    createRequire(tsxBase).resolve("esbuild");
+  } catch {
+    return false;
+  }
+  return !usesTsconfigPaths(dirname(fileURLToPath(moduleUrl)));
 }
 
 /**

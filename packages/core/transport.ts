@@ -8,6 +8,7 @@
 
 import { type ChildProcess, fork } from "node:child_process";
 import { randomInt } from "node:crypto";
+import * as nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import type { TransferListItem } from "node:worker_threads";
 import {
@@ -98,6 +99,18 @@ const CHANNEL_TAG_ENV = "CC_CHANNEL_TAG";
 /** What a child process can receive: no shared memory, and what `v8.serialize` accepts. */
 const processCheck = cloneCheck("process");
 
+/**
+ * Running from sources (tests): whether cc's own TypeScript loader can start a worker's entry. It needs
+ * Node's type stripping (for the loader's own file) and in-thread module hooks; elsewhere, tsx.
+ */
+function sourcesUseOwnLoader(): boolean {
+  return (
+    process.env.CC_TYPESCRIPT !== "tsx" &&
+    Boolean((process.features as { typescript?: unknown }).typescript) &&
+    typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function"
+  );
+}
+
 function tsxOrThrow(): { api: string; loader: string } {
   const tsx = findTsx(tsxSearchPath(undefined));
   if (!tsx) throw new Error("@cc/core runs from TypeScript sources here, which needs the tsx package: install it");
@@ -143,7 +156,12 @@ class ThreadTransport implements Transport {
       stdout: false,
       stderr: false,
     };
-    if (EXT === ".ts") {
+    if (EXT === ".ts" && sourcesUseOwnLoader()) {
+      // Running from sources (tests): cc's own TypeScript loader, then the entry.
+      const hooks = new URL("./_ts_hooks.ts", import.meta.url).href;
+      const code = `import(${JSON.stringify(hooks)}).then((h) => { h.registerTypeScriptHooks(${JSON.stringify(hooks)}); globalThis[Symbol.for("cc.typescriptRegistered")] = "transform"; return import(${JSON.stringify(entry.href)}); })`;
+      this.#worker = new Worker(code, { ...workerOptions, eval: true });
+    } else if (EXT === ".ts") {
       // Running from sources (tests, tsx): register tsx inside the thread before loading the entry.
       const tsx = tsxOrThrow();
       const code = `import(${JSON.stringify(tsx.api)}).then(({ register }) => { register(); globalThis[Symbol.for("cc.typescriptRegistered")] = true; return import(${JSON.stringify(entry.href)}); })`;
@@ -219,7 +237,10 @@ class ProcessTransport implements Transport {
     const heap = options.resourceLimits?.maxOldGenerationSizeMb;
     this.#heapLimited = heap !== undefined;
     if (heap !== undefined) execArgv.push(`--max-old-space-size=${heap}`);
-    if (EXT === ".ts") execArgv.push("--import", tsxOrThrow().loader);
+    if (EXT === ".ts") {
+      const loader = sourcesUseOwnLoader() ? new URL("./_ts_register.ts", import.meta.url).href : tsxOrThrow().loader;
+      execArgv.push("--import", loader);
+    }
     this.#child = fork(entry, [], {
       serialization: "advanced",
       execArgv,

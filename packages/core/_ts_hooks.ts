@@ -1,0 +1,210 @@
+// cc's own TypeScript loader, for Node.js versions with synchronous in-thread module hooks
+// (`module.registerHooks`: 22.15+, 23.5+). tsx costs every new worker the load of tsx and esbuild
+// (and, where it must use `module.register`, a hooks thread of its own): 2-5x the start of a worker
+// that loads JavaScript. This loader transforms each TypeScript file once, with the esbuild that tsx
+// brings, into a cache on disk shared by every worker and process; a worker whose files are cached
+// loads no compiler at all.
+//
+// It handles what a task module graph needs: `.ts`/`.mts`/`.cts`/`.tsx` files (format from the
+// extension or the nearest package.json, as Node decides), TypeScript-style specifiers (`./x.js`
+// naming `./x.ts`, extensionless, a folder's `index.ts`), and the nearest tsconfig.json's options
+// (esbuild reads it, with its `extends`). A tsconfig with `paths` is the one thing it leaves to tsx.
+//
+// This file is loaded by Node's own type stripping when cc runs from its sources: erasable syntax only.
+
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import * as nodeModule from "node:module";
+import { createRequire } from "node:module";
+import { tmpdir, userInfo } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Bump when the transform's options change, so old cache entries are not used. */
+const CACHE_VERSION = "1";
+const TS_FILE = /\.(?:[cm]?ts|tsx)$/;
+
+interface ResolveContext {
+  parentURL?: string;
+  conditions?: readonly string[];
+  importAttributes?: Record<string, string>;
+}
+interface ResolveResult {
+  url: string;
+  format?: string | null;
+  shortCircuit?: boolean;
+}
+interface LoadContext {
+  format?: string | null;
+  conditions?: readonly string[];
+  importAttributes?: Record<string, string>;
+}
+interface LoadResult {
+  format: string;
+  source?: string | Uint8Array | null;
+  shortCircuit?: boolean;
+}
+interface SyncHooks {
+  resolve(
+    specifier: string,
+    context: ResolveContext,
+    next: (specifier: string, context?: ResolveContext) => ResolveResult,
+  ): ResolveResult;
+  load(url: string, context: LoadContext, next: (url: string, context?: LoadContext) => LoadResult): LoadResult;
+}
+type RegisterHooks = (hooks: SyncHooks) => unknown;
+
+interface EsbuildApi {
+  version: string;
+  buildSync(options: Record<string, unknown>): { outputFiles?: { text: string }[] };
+}
+
+/** `module.registerHooks` where this Node.js has it. */
+export function syncHooksApi(): RegisterHooks | undefined {
+  const api = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  return typeof api === "function" ? api : undefined;
+}
+
+/** Where the compiled files live: one folder per user, shared by every process. */
+function cacheDir(): string {
+  let user = "user";
+  try {
+    user = String(userInfo().uid);
+  } catch {
+    // no passwd entry: one folder for all
+  }
+  return join(tmpdir(), `cc-typescript-${user}`);
+}
+
+const packageTypes = new Map<string, string>();
+
+/** "module" or "commonjs" from the nearest package.json, as Node decides a `.ts` file's format. */
+function packageType(dir: string): string {
+  const known = packageTypes.get(dir);
+  if (known !== undefined) return known;
+  let type: string;
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { type?: unknown };
+    type = pkg.type === "module" ? "module" : "commonjs";
+  } catch {
+    const parent = dirname(dir);
+    type = parent === dir ? "commonjs" : packageType(parent);
+  }
+  packageTypes.set(dir, type);
+  return type;
+}
+
+/** The nearest tsconfig.json's text (part of the cache key), or "". */
+function nearestTsconfig(dir: string): string {
+  for (let d = dir; ; ) {
+    try {
+      return readFileSync(join(d, "tsconfig.json"), "utf8");
+    } catch {
+      const parent = dirname(d);
+      if (parent === d || d.endsWith("/node_modules")) return "";
+      d = parent;
+    }
+  }
+}
+
+/** True if the tsconfig that governs `dir` maps module `paths`, which only tsx resolves. */
+export function usesTsconfigPaths(dir: string): boolean {
+  return /"paths"\s*:/.test(nearestTsconfig(dir));
+}
+
+function formatOf(file: string): "module" | "commonjs" {
+  if (file.endsWith(".mts")) return "module";
+  if (file.endsWith(".cts")) return "commonjs";
+  return packageType(dirname(file)) === "module" ? "module" : "commonjs";
+}
+
+/** TypeScript-style spellings of a relative specifier that Node could not resolve. */
+function candidates(specifier: string): string[] {
+  const js = /\.(m|c)?jsx?$/.exec(specifier);
+  if (js) {
+    const stem = specifier.slice(0, js.index);
+    const kind = js[1] ?? "";
+    return specifier.endsWith("x") ? [`${stem}.tsx`] : [`${stem}.${kind}ts`, ...(kind ? [] : [`${stem}.tsx`])];
+  }
+  if (/\.[cm]?tsx?$/.test(specifier)) return [];
+  return [`${specifier}.ts`, `${specifier}.tsx`, `${specifier}/index.ts`, `${specifier}/index.tsx`];
+}
+
+const RELATIVE = /^(?:\.{1,2}(?:\/|$)|\/|file:)/;
+
+/**
+ * Registers cc's TypeScript hooks in this thread. `esbuildPath` is where esbuild can be required from
+ * (tsx's own dependency), loaded only when a file is not in the cache yet.
+ */
+export function registerTypeScriptHooks(esbuildPath: string): void {
+  const register = syncHooksApi();
+  if (!register) throw new Error(`module.registerHooks is not available in Node.js ${process.version}`);
+  const dir = cacheDir();
+  let esbuild: EsbuildApi | undefined;
+  const target = `node${process.versions.node}`;
+  const transform = (file: string, format: "module" | "commonjs"): string => {
+    esbuild ??= createRequire(esbuildPath)("esbuild") as EsbuildApi;
+    const result = esbuild.buildSync({
+      entryPoints: [file],
+      bundle: false,
+      write: false,
+      format: format === "module" ? "esm" : "cjs",
+      platform: "node",
+      target,
+      sourcemap: "inline",
+      sourcesContent: false,
+      logLevel: "silent",
+      charset: "utf8",
+    });
+    const text = result.outputFiles?.[0]?.text;
+    if (text === undefined) throw new Error(`esbuild gave no output for ${file}`);
+    return text;
+  };
+  process.setSourceMapsEnabled(true);
+  register({
+    resolve(specifier, context, next) {
+      try {
+        return next(specifier, context);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code !== "ERR_MODULE_NOT_FOUND" && code !== "ERR_UNSUPPORTED_DIR_IMPORT") throw error;
+        if (!RELATIVE.test(specifier) || !context.parentURL?.startsWith("file:")) throw error;
+        for (const candidate of candidates(specifier)) {
+          try {
+            return next(candidate, context);
+          } catch {
+            // try the next spelling
+          }
+        }
+        throw error;
+      }
+    },
+    load(url, context, next) {
+      if (!url.startsWith("file:")) return next(url, context);
+      const file = fileURLToPath(url);
+      if (!TS_FILE.test(file)) return next(url, context);
+      const source = readFileSync(file, "utf8");
+      const format = formatOf(file);
+      const key = createHash("sha256")
+        .update(`${CACHE_VERSION}\0${target}\0${format}\0${file}\0${nearestTsconfig(dirname(file))}\0${source}`)
+        .digest("hex")
+        .slice(0, 40);
+      const cached = join(dir, `${key}.js`);
+      let code: string;
+      try {
+        code = readFileSync(cached, "utf8");
+      } catch {
+        code = transform(file, format);
+        try {
+          mkdirSync(dir, { recursive: true });
+          const temp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+          writeFileSync(temp, code);
+          renameSync(temp, cached); // atomic: a concurrent reader sees the whole file or none
+        } catch {
+          // a cache that cannot be written only costs the next worker a transform
+        }
+      }
+      return { format, source: code, shortCircuit: true };
+    },
+  });
+}
