@@ -23,7 +23,16 @@ export class ExceptionGroup extends AggregateError {
     super(list, `${message} (${list.length} sub-exception${list.length === 1 ? "" : "s"})`, options);
   }
 
-  /** The errors (Python's name for `errors`). */
+  /**
+   * The errors (Python's name for `errors`).
+   *
+   * @example
+   * ```ts
+   * import { ExceptionGroup } from "@cc/async";
+   * const group = new ExceptionGroup("two failed", [new Error("a"), new TypeError("b")]);
+   * console.assert(group.exceptions.length === 2);
+   * ```
+   */
   get exceptions(): unknown[] {
     return this.errors;
   }
@@ -31,6 +40,14 @@ export class ExceptionGroup extends AggregateError {
   /**
    * The errors for which `predicate` is true, as a new group, or `undefined` if none
    * (Python's `subgroup`, one level deep).
+   *
+   * @example
+   * ```ts
+   * import { ExceptionGroup } from "@cc/async";
+   * const group = new ExceptionGroup("two failed", [new Error("a"), new TypeError("b")]);
+   * console.assert(group.subgroup((e) => e instanceof TypeError)?.exceptions.length === 1);
+   * console.assert(group.subgroup(() => false) === undefined);
+   * ```
    */
   subgroup(predicate: (error: unknown) => boolean): ExceptionGroup | undefined {
     const picked = this.errors.filter(predicate);

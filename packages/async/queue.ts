@@ -133,27 +133,74 @@ export class Queue<T> implements AsyncIterable<T> {
     this.#maxsize = maxsize === Number.POSITIVE_INFINITY ? 0 : maxsize;
   }
 
-  /** The size limit (0: none). */
+  /**
+   * The size limit (0: none).
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * console.assert(new Queue({ maxsize: 2 }).maxsize === 2 && new Queue().maxsize === 0); // 0: unbounded
+   * ```
+   */
   get maxsize(): number {
     return this.#maxsize;
   }
 
-  /** The number of items in the queue. */
+  /**
+   * The number of items in the queue.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<string>();
+   * q.putNowait("a");
+   * console.assert(q.qsize() === 1);
+   * ```
+   */
   qsize(): number {
     return this._size();
   }
 
-  /** True if the queue holds no item. */
+  /**
+   * True if the queue holds no item.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<number>();
+   * console.assert(q.empty());
+   * ```
+   */
   empty(): boolean {
     return this._size() === 0;
   }
 
-  /** True if the queue holds `maxsize` items. */
+  /**
+   * True if the queue holds `maxsize` items.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<number>({ maxsize: 1 });
+   * q.putNowait(1);
+   * console.assert(q.full());
+   * ```
+   */
   full(): boolean {
     return this.#maxsize > 0 && this._size() >= this.#maxsize;
   }
 
-  /** True once `shutdown()` was called. */
+  /**
+   * True once `shutdown()` was called.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<number>();
+   * q.shutdown();
+   * console.assert(q.isShutdown);
+   * ```
+   */
   get isShutdown(): boolean {
     return this.#shutdown;
   }
@@ -161,6 +208,17 @@ export class Queue<T> implements AsyncIterable<T> {
   /**
    * Puts an item, waiting while the queue is full. Rejects with `QueueShutDown` after `shutdown()`,
    * with `signal.reason` if aborted while waiting (the item is then not added).
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<number>({ maxsize: 1 });
+   * await q.put(1);
+   * const second = q.put(2); // waits for room
+   * console.assert((await q.get()) === 1);
+   * await second;
+   * console.assert(q.qsize() === 1);
+   * ```
    */
   put(item: T, options?: WaitOptions): Promise<void> {
     const signal = options === undefined ? undefined : checkSignal(options.signal);
@@ -176,6 +234,18 @@ export class Queue<T> implements AsyncIterable<T> {
    * Puts an item without waiting.
    * @throws {QueueFull} If the queue is full
    * @throws {QueueShutDown} After `shutdown()`
+   *
+   * @example
+   * ```ts
+   * import { Queue, QueueFull } from "@cc/async";
+   * const q = new Queue<number>({ maxsize: 1 });
+   * q.putNowait(1);
+   * try {
+   *   q.putNowait(2);
+   * } catch (e) {
+   *   console.assert(e instanceof QueueFull);
+   * }
+   * ```
    */
   putNowait(item: T): void {
     if (this.#shutdown) throw new QueueShutDown();
@@ -185,6 +255,14 @@ export class Queue<T> implements AsyncIterable<T> {
   /**
    * Removes and returns an item, waiting while the queue is empty. Rejects with `QueueShutDown`
    * when the queue is shut down and empty, with `signal.reason` if aborted while waiting.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<string>();
+   * setTimeout(() => q.putNowait("late"), 5);
+   * console.assert((await q.get()) === "late"); // waits for an item
+   * ```
    */
   get(options?: WaitOptions): Promise<T> {
     const signal = options === undefined ? undefined : checkSignal(options.signal);
@@ -201,6 +279,17 @@ export class Queue<T> implements AsyncIterable<T> {
    * Removes and returns an item without waiting.
    * @throws {QueueEmpty} If the queue is empty
    * @throws {QueueShutDown} If it is shut down and empty
+   *
+   * @example
+   * ```ts
+   * import { Queue, QueueEmpty } from "@cc/async";
+   * const q = new Queue<number>();
+   * try {
+   *   q.getNowait();
+   * } catch (e) {
+   *   console.assert(e instanceof QueueEmpty);
+   * }
+   * ```
    */
   getNowait(): T {
     if (this._size() > 0) return this.#take();
@@ -211,13 +300,43 @@ export class Queue<T> implements AsyncIterable<T> {
   /**
    * Marks one item taken by `get` as processed.
    * @throws {InvalidStateError} If called more times than items were put
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<number>();
+   * q.putNowait(1);
+   * await q.get();
+   * q.taskDone(); // the item is processed: join() can resolve
+   * await q.join();
+   * ```
    */
   taskDone(): void {
     if (this.#unfinished <= 0) throw new InvalidStateError("taskDone() called too many times");
     if (--this.#unfinished === 0) this.#finishJoin();
   }
 
-  /** Resolves once every item put has been marked with `taskDone()` (or dropped by an immediate shutdown). */
+  /**
+   * Resolves once every item put has been marked with `taskDone()` (or dropped by an immediate shutdown).
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<number>();
+   * for (const n of [1, 2, 3]) q.putNowait(n);
+   * let sum = 0;
+   * const worker = (async () => {
+   *   for (;;) {
+   *     sum += await q.get();
+   *     q.taskDone();
+   *   }
+   * })();
+   * await q.join(); // every item was gotten and marked done
+   * console.assert(sum === 6);
+   * q.shutdown({ immediate: true });
+   * await worker.catch(() => {}); // the worker's get() rejects with QueueShutDown
+   * ```
+   */
   join(): Promise<void> {
     if (this.#unfinished === 0) return RESOLVED;
     return (this.#join ??= deferred<void>()).promise;
@@ -226,6 +345,16 @@ export class Queue<T> implements AsyncIterable<T> {
   /**
    * Shuts the queue down (Python 3.13): later `put`s reject with `QueueShutDown`, waiting `put`s too;
    * `get` drains what is left (unless `immediate`) and then rejects with `QueueShutDown`.
+   *
+   * @example
+   * ```ts
+   * import { Queue, QueueShutDown } from "@cc/async";
+   * const q = new Queue<number>();
+   * q.putNowait(1);
+   * q.shutdown(); // puts now fail; gets drain what is left, then fail
+   * console.assert((await q.get()) === 1);
+   * console.assert((await q.get().catch((e: unknown) => e)) instanceof QueueShutDown);
+   * ```
    */
   shutdown(options?: QueueShutdownOptions): void {
     this.#shutdown = true;
@@ -241,7 +370,20 @@ export class Queue<T> implements AsyncIterable<T> {
     while (this.#putters.length > 0) this.#drop(this.#putters.shift() as Waiter);
   }
 
-  /** Iterates with `get()` until the queue is shut down and empty. */
+  /**
+   * Iterates with `get()` until the queue is shut down and empty.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "@cc/async";
+   * const q = new Queue<number>();
+   * for (const n of [1, 2]) q.putNowait(n);
+   * q.shutdown(); // ends the loop once drained
+   * const seen: number[] = [];
+   * for await (const n of q) seen.push(n);
+   * console.assert(seen.join() === "1,2");
+   * ```
+   */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     const done: IteratorResult<T> = { value: undefined, done: true };
     return {

@@ -77,22 +77,66 @@ export class AsyncTask<T = unknown> implements PromiseLike<T> {
     queueMicrotask(() => this.#start(fn));
   }
 
-  /** The signal the task's function received; aborted by `cancel()`. */
+  /**
+   * The signal the task's function received; aborted by `cancel()`.
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * const t = createTask(async (signal) => signal.aborted);
+   * console.assert(!t.signal.aborted && (await t) === false);
+   * ```
+   */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
-  /** True once the task has a result, an error, or was cancelled. */
+  /**
+   * True once the task has a result, an error, or was cancelled.
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * const t = createTask(async () => 1);
+   * console.assert(!t.done());
+   * await t;
+   * console.assert(t.done());
+   * ```
+   */
   done(): boolean {
     return this.#state !== "pending";
   }
 
-  /** True if the task ended cancelled. */
+  /**
+   * True if the task ended cancelled.
+   *
+   * @example
+   * ```ts
+   * import { createTask, sleep } from "@cc/async";
+   * const t = createTask((signal) => sleep(60_000, { signal }));
+   * t.cancel();
+   * await t.catch(() => {});
+   * console.assert(t.cancelled());
+   * ```
+   */
   cancelled(): boolean {
     return this.#state === "cancelled";
   }
 
-  /** True if `cancel()` was called and the task has not ended yet (Python's `cancelling() > 0`). */
+  /**
+   * True if `cancel()` was called and the task has not ended yet (Python's `cancelling() > 0`).
+   *
+   * @example
+   * ```ts
+   * import { createTask, sleep } from "@cc/async";
+   * const t = createTask((signal) => sleep(60_000, { signal }));
+   * await sleep(1); // the task has started (one cancelled before it starts ends at once)
+   * t.cancel();
+   * console.assert(t.cancelling()); // asked to stop, not ended yet
+   * await t.catch(() => {});
+   * console.assert(!t.cancelling() && t.cancelled());
+   * ```
+   */
   cancelling(): boolean {
     return this.#cancelRequested && this.#state === "pending";
   }
@@ -102,6 +146,14 @@ export class AsyncTask<T = unknown> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the task is not done
    * @throws {CancelledError} If it was cancelled
    * @throws The task's own error, if it failed
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * const t = createTask(async () => "value");
+   * await t;
+   * console.assert(t.result() === "value");
+   * ```
    */
   result(): T {
     if (this.#state === "fulfilled") return this.#value as T;
@@ -113,6 +165,16 @@ export class AsyncTask<T = unknown> implements PromiseLike<T> {
    * The error the task failed with, or `undefined` if it succeeded.
    * @throws {InvalidStateError} If the task is not done
    * @throws {CancelledError} If it was cancelled
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * const t = createTask(async () => {
+   *   throw new Error("failed");
+   * });
+   * await t.catch(() => {});
+   * console.assert((t.exception() as Error).message === "failed");
+   * ```
    */
   exception(): unknown {
     if (this.#state === "pending") throw new InvalidStateError(`Exception is not set: task "${this.name}" is pending`);
@@ -123,6 +185,16 @@ export class AsyncTask<T = unknown> implements PromiseLike<T> {
   /**
    * Requests cancellation: aborts the task's signal with a `CancelledError` (message `reason`).
    * Returns false if the task is already done. A task that has not started yet never runs.
+   *
+   * @example
+   * ```ts
+   * import { createTask, sleep } from "@cc/async";
+   * import { CancelledError } from "@cc/core";
+   * const t = createTask((signal) => sleep(60_000, { signal }));
+   * console.assert(t.cancel("no longer needed"));
+   * console.assert((await t.catch((e: unknown) => e)) instanceof CancelledError);
+   * console.assert(!t.cancel()); // already done
+   * ```
    */
   cancel(reason?: unknown): boolean {
     if (this.#state !== "pending") return false;
@@ -141,21 +213,55 @@ export class AsyncTask<T = unknown> implements PromiseLike<T> {
     return true;
   }
 
-  /** Calls `callback(task)` once the task is done (at once, on a microtask, if it is). */
+  /**
+   * Calls `callback(task)` once the task is done (at once, on a microtask, if it is).
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * const t = createTask(async () => 2);
+   * const seen: number[] = [];
+   * t.addDoneCallback((task) => seen.push(task.result()));
+   * await t;
+   * await Promise.resolve();
+   * console.assert(seen.join() === "2");
+   * ```
+   */
   addDoneCallback(callback: (task: AsyncTask<T>) => void): void {
     checkFunction(callback, "addDoneCallback() callback");
     if (this.#state === "pending") this.#callbacks.push(callback);
     else queueMicrotask(() => callback(this));
   }
 
-  /** Removes a callback added with `addDoneCallback`; returns how many were removed. */
+  /**
+   * Removes a callback added with `addDoneCallback`; returns how many were removed.
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * const t = createTask(async () => 2);
+   * const callback = () => {};
+   * t.addDoneCallback(callback);
+   * console.assert(t.removeDoneCallback(callback) === 1);
+   * await t;
+   * ```
+   */
   removeDoneCallback(callback: (task: AsyncTask<T>) => void): number {
     const before = this.#callbacks.length;
     this.#callbacks = this.#callbacks.filter((cb) => cb !== callback);
     return before - this.#callbacks.length;
   }
 
-  /** Makes the task awaitable. */
+  /**
+   * Makes the task awaitable.
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * const t = createTask(async () => 20);
+   * console.assert((await t.then((x) => x + 1)) === 21);
+   * ```
+   */
   // biome-ignore lint/suspicious/noThenProperty: a task is awaitable, as in asyncio.
   then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
@@ -164,12 +270,33 @@ export class AsyncTask<T = unknown> implements PromiseLike<T> {
     return this.#promise().then(onfulfilled, onrejected);
   }
 
-  /** Like `Promise.prototype.catch`. */
+  /**
+   * Like `Promise.prototype.catch`.
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * const t = createTask(async (): Promise<number> => {
+   *   throw new Error("failed");
+   * });
+   * console.assert((await t.catch(() => -1)) === -1);
+   * ```
+   */
   catch<R2 = never>(onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<T | R2> {
     return this.#promise().then(undefined, onrejected);
   }
 
-  /** Like `Promise.prototype.finally`. */
+  /**
+   * Like `Promise.prototype.finally`.
+   *
+   * @example
+   * ```ts
+   * import { createTask } from "@cc/async";
+   * let cleaned = false;
+   * await createTask(async () => 1).finally(() => (cleaned = true));
+   * console.assert(cleaned);
+   * ```
+   */
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this.#promise().finally(onfinally);
   }

@@ -112,12 +112,37 @@ export class TaskGroup implements AsyncDisposable {
     return result;
   }
 
-  /** Aborts when the group is cancelled: a child failed, the body failed, or the outer signal aborted. */
+  /**
+   * Aborts when the group is cancelled: a child failed, the body failed, or the outer signal aborted.
+   *
+   * @example
+   * ```ts
+   * import { sleep, TaskGroup } from "@cc/async";
+   * let aborted = false;
+   * await TaskGroup.run(async (tg) => {
+   *   tg.createTask(() => sleep(1));
+   *   aborted = tg.signal.aborted;
+   * });
+   * console.assert(!aborted); // it aborts only when a child or the body fails
+   * ```
+   */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
-  /** The number of children not yet settled. */
+  /**
+   * The number of children not yet settled.
+   *
+   * @example
+   * ```ts
+   * import { sleep, TaskGroup } from "@cc/async";
+   * await TaskGroup.run((tg) => {
+   *   tg.createTask(() => sleep(1));
+   *   tg.createTask(() => sleep(1));
+   *   console.assert(tg.size === 2);
+   * });
+   * ```
+   */
   get size(): number {
     return this.#tasks.size;
   }
@@ -126,6 +151,17 @@ export class TaskGroup implements AsyncDisposable {
    * Starts `fn(signal)` as a child task.
    * @throws {InvalidStateError} If the group is finished or shutting down after a failure
    * @throws {TypeError} If `fn` is not a function
+   *
+   * @example
+   * ```ts
+   * import { TaskGroup } from "@cc/async";
+   * const results = await TaskGroup.run((tg) => {
+   *   const a = tg.createTask(async () => 1);
+   *   const b = tg.createTask(async () => 2);
+   *   return [a, b];
+   * });
+   * console.assert(results.map((t) => t.result()).join() === "1,2");
+   * ```
    */
   createTask<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: TaskGroupTaskOptions): AsyncTask<T> {
     checkFunction(fn, "TaskGroup.createTask() fn");
@@ -137,7 +173,22 @@ export class TaskGroup implements AsyncDisposable {
     return task;
   }
 
-  /** Leaves the group: waits for every child, then throws the collected errors, if any. */
+  /**
+   * Leaves the group: waits for every child, then throws the collected errors, if any.
+   *
+   * @example
+   * ```ts
+   * import { ExceptionGroup, TaskGroup } from "@cc/async";
+   * try {
+   *   await using tg = new TaskGroup();
+   *   tg.createTask(async () => {
+   *     throw new Error("child failed");
+   *   });
+   * } catch (e) {
+   *   console.assert(e instanceof ExceptionGroup && e.exceptions.length === 1);
+   * }
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.#leave(false, undefined);
   }

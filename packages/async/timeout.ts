@@ -72,17 +72,45 @@ export class Timeout implements Disposable {
     this.#arm();
   }
 
-  /** Aborts with a `TimeoutError` at the deadline. */
+  /**
+   * Aborts with a `TimeoutError` at the deadline.
+   *
+   * @example
+   * ```ts
+   * import { sleep, Timeout } from "@cc/async";
+   * using t = new Timeout(Date.now() + 10);
+   * const error = await sleep(60_000, { signal: t.signal }).catch((e: unknown) => e);
+   * console.assert((error as Error).name === "TimeoutError");
+   * ```
+   */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
-  /** The deadline (`Date.now()` ms), or `null`. */
+  /**
+   * The deadline (`Date.now()` ms), or `null`.
+   *
+   * @example
+   * ```ts
+   * import { Timeout } from "@cc/async";
+   * using t = new Timeout(null);
+   * console.assert(t.when() === null);
+   * ```
+   */
   when(): number | null {
     return this.#deadline === Number.POSITIVE_INFINITY ? null : this.#deadline;
   }
 
-  /** True once the deadline has passed and the signal aborted because of it. */
+  /**
+   * True once the deadline has passed and the signal aborted because of it.
+   *
+   * @example
+   * ```ts
+   * import { Timeout } from "@cc/async";
+   * using t = new Timeout(Date.now() + 60_000);
+   * console.assert(!t.expired());
+   * ```
+   */
   expired(): boolean {
     return this.#expired;
   }
@@ -90,6 +118,15 @@ export class Timeout implements Disposable {
   /**
    * Moves the deadline (`null`: none).
    * @throws {InvalidStateError} If the timeout already expired or was disposed
+   *
+   * @example
+   * ```ts
+   * import { Timeout } from "@cc/async";
+   * using t = new Timeout(null); // no deadline yet
+   * const deadline = Date.now() + 60_000;
+   * t.reschedule(deadline);
+   * console.assert(t.when() === deadline);
+   * ```
    */
   reschedule(deadline: number | null): void {
     if (this.#expired || this.#disposed || this.#controller.signal.aborted) {
@@ -99,7 +136,17 @@ export class Timeout implements Disposable {
     this.#arm();
   }
 
-  /** Clears the timer and the outer signal's listener. */
+  /**
+   * Clears the timer and the outer signal's listener.
+   *
+   * @example
+   * ```ts
+   * import { Timeout } from "@cc/async";
+   * const t = new Timeout(Date.now() + 60_000);
+   * t[Symbol.dispose](); // the timer no longer keeps Node alive; `using` does this at the end of a block
+   * console.assert(!t.expired());
+   * ```
+   */
   [Symbol.dispose](): void {
     this.#disposed = true;
     this.#timer?.clear();
