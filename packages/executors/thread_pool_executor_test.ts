@@ -630,6 +630,14 @@ describe("ThreadPoolExecutor", () => {
       expect(executor.broken).toBeUndefined();
     }, 20_000);
 
+    it("Node exits once the stuck task's future failed and the pool shut down", () => {
+      const script = fileURLToPath(new URL("./testdata/stuck_task_exits.mjs", import.meta.url));
+      const r = spawnSync(process.execPath, [script], { encoding: "utf8", timeout: 30_000 });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe("timed out: TimeoutError\nshut down\n");
+      expect(r.status).toBe(0);
+    });
+
     it("validates cancelGraceMs and shutdown's timeout", async () => {
       expect(() => new ThreadPoolExecutor({ cancelGraceMs: -1 })).toThrow(RangeError);
       expect(() => new ThreadPoolExecutor({ cancelGraceMs: "1" as unknown as number })).toThrow(TypeError);

@@ -2,3 +2,8 @@
 export function square(x) {
   return x * x;
 }
+
+// Loops on the CPU for ever, ignoring its signal.
+export function spinForever() {
+  for (;;);
+}
