@@ -10,7 +10,17 @@
  * @module
  */
 
-/** The method a shareable object implements; `Symbol.for("cc.shareable")`, so copies of cc agree. */
+/**
+ * The method a shareable object implements; `Symbol.for("cc.shareable")`, so copies of cc agree.
+ *
+ * @example
+ * ```ts
+ * import { SHAREABLE } from "@cc/core";
+ * import { Lock } from "@cc/threads";
+ * console.assert(SHAREABLE === Symbol.for("cc.shareable"));
+ * console.assert(new Lock()[SHAREABLE]().name === "Lock"); // how a lock crosses to another thread
+ * ```
+ */
 export const SHAREABLE: unique symbol = Symbol.for("cc.shareable") as never;
 
 /** What a shareable object turns into at a boundary. */

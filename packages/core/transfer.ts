@@ -34,7 +34,16 @@ export function transfer<T>(value: T, transferList: readonly TransferListItem[])
   return { [TRANSFER]: true, value, transferList };
 }
 
-/** True if `value` was made by {@linkcode transfer}. */
+/**
+ * True if `value` was made by {@linkcode transfer}.
+ *
+ * @example
+ * ```ts
+ * import { isTransfer, transfer } from "@cc/core";
+ * const bytes = new Uint8Array(8);
+ * console.assert(isTransfer(transfer(bytes, [bytes.buffer])) && !isTransfer(bytes));
+ * ```
+ */
 export function isTransfer(value: unknown): value is Transfer<unknown> {
   return typeof value === "object" && value !== null && (value as Transfer<unknown>)[TRANSFER] === true;
 }

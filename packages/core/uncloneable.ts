@@ -64,6 +64,13 @@ function sharedKind(value: object, seen?: Set<object>): string | undefined {
 /**
  * True if shared memory is anywhere under `value`: a `SharedArrayBuffer`, a view on one, or one of
  * cc's shareable objects. Walks objects only; primitives cost a `typeof`.
+ *
+ * @example
+ * ```ts
+ * import { containsSharedMemory } from "@cc/core";
+ * console.assert(containsSharedMemory({ cells: new Int32Array(new SharedArrayBuffer(8)) }));
+ * console.assert(!containsSharedMemory({ bytes: new Uint8Array(8) }));
+ * ```
  */
 export function containsSharedMemory(value: unknown): boolean {
   return walkShared(value, undefined);
