@@ -112,7 +112,8 @@ export function usesTsconfigPaths(dir: string): boolean {
   return /"paths"\s*:/.test(nearestTsconfig(dir));
 }
 
-function formatOf(file: string): "module" | "commonjs" {
+/** The format Node gives a TypeScript file: by extension, else by the nearest package.json `type`. */
+export function formatOf(file: string): "module" | "commonjs" {
   if (file.endsWith(".mts")) return "module";
   if (file.endsWith(".cts")) return "commonjs";
   return packageType(dirname(file)) === "module" ? "module" : "commonjs";
@@ -132,13 +133,8 @@ function candidates(specifier: string): string[] {
 
 const RELATIVE = /^(?:\.{1,2}(?:\/|$)|\/|file:)/;
 
-/**
- * Registers cc's TypeScript hooks in this thread. `esbuildPath` is where esbuild can be required from
- * (tsx's own dependency), loaded only when a file is not in the cache yet.
- */
-export function registerTypeScriptHooks(esbuildPath: string): void {
-  const register = syncHooksApi();
-  if (!register) throw new Error(`module.registerHooks is not available in Node.js ${process.version}`);
+/** Compiles TypeScript files through the shared cache; esbuild is loaded on the first cache miss. */
+function createCompiler(esbuildPath: string): (url: string) => LoadResult | undefined {
   const dir = cacheDir();
   let esbuild: EsbuildApi | undefined;
   const target = `node${process.versions.node}`;
@@ -160,15 +156,57 @@ export function registerTypeScriptHooks(esbuildPath: string): void {
     if (text === undefined) throw new Error(`esbuild gave no output for ${file}`);
     return text;
   };
+  return (url) => {
+    if (!url.startsWith("file:")) return undefined;
+    const file = fileURLToPath(url);
+    if (!TS_FILE.test(file)) return undefined;
+    const source = readFileSync(file, "utf8");
+    const format = formatOf(file);
+    const key = createHash("sha256")
+      .update(`${CACHE_VERSION}\0${target}\0${format}\0${file}\0${nearestTsconfig(dirname(file))}\0${source}`)
+      .digest("hex")
+      .slice(0, 40);
+    const cached = join(dir, `${key}.js`);
+    let code: string;
+    try {
+      code = readFileSync(cached, "utf8");
+    } catch {
+      code = transform(file, format);
+      try {
+        mkdirSync(dir, { recursive: true });
+        const temp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+        writeFileSync(temp, code);
+        renameSync(temp, cached); // atomic: a concurrent reader sees the whole file or none
+      } catch {
+        // a cache that cannot be written only costs the next worker a transform
+      }
+    }
+    return { format, source: code, shortCircuit: true };
+  };
+}
+
+/** True if a failed resolution is worth retrying with TypeScript spellings. */
+function retryable(error: unknown, specifier: string, context: ResolveContext): boolean {
+  const code = (error as { code?: string }).code;
+  if (code !== "ERR_MODULE_NOT_FOUND" && code !== "ERR_UNSUPPORTED_DIR_IMPORT") return false;
+  return RELATIVE.test(specifier) && context.parentURL?.startsWith("file:") === true;
+}
+
+/**
+ * Registers cc's TypeScript hooks in this thread. `esbuildPath` is where esbuild can be required from
+ * (tsx's own dependency), loaded only when a file is not in the cache yet.
+ */
+export function registerTypeScriptHooks(esbuildPath: string): void {
+  const register = syncHooksApi();
+  if (!register) throw new Error(`module.registerHooks is not available in Node.js ${process.version}`);
+  const compile = createCompiler(esbuildPath);
   process.setSourceMapsEnabled(true);
   register({
     resolve(specifier, context, next) {
       try {
         return next(specifier, context);
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code !== "ERR_MODULE_NOT_FOUND" && code !== "ERR_UNSUPPORTED_DIR_IMPORT") throw error;
-        if (!RELATIVE.test(specifier) || !context.parentURL?.startsWith("file:")) throw error;
+        if (!retryable(error, specifier, context)) throw error;
         for (const candidate of candidates(specifier)) {
           try {
             return next(candidate, context);
@@ -180,31 +218,55 @@ export function registerTypeScriptHooks(esbuildPath: string): void {
       }
     },
     load(url, context, next) {
-      if (!url.startsWith("file:")) return next(url, context);
-      const file = fileURLToPath(url);
-      if (!TS_FILE.test(file)) return next(url, context);
-      const source = readFileSync(file, "utf8");
-      const format = formatOf(file);
-      const key = createHash("sha256")
-        .update(`${CACHE_VERSION}\0${target}\0${format}\0${file}\0${nearestTsconfig(dirname(file))}\0${source}`)
-        .digest("hex")
-        .slice(0, 40);
-      const cached = join(dir, `${key}.js`);
-      let code: string;
-      try {
-        code = readFileSync(cached, "utf8");
-      } catch {
-        code = transform(file, format);
-        try {
-          mkdirSync(dir, { recursive: true });
-          const temp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-          writeFileSync(temp, code);
-          renameSync(temp, cached); // atomic: a concurrent reader sees the whole file or none
-        } catch {
-          // a cache that cannot be written only costs the next worker a transform
-        }
-      }
-      return { format, source: code, shortCircuit: true };
+      return compile(url) ?? next(url, context);
     },
   });
+}
+
+// The same hooks for `module.register` (Node 20 and 22 before 22.15: no in-thread hooks), run on Node's
+// hooks thread: `registerTypeScriptHooksOffThread` registers this very module there.
+
+let offThreadCompile: ((url: string) => LoadResult | undefined) | undefined;
+
+/** `module.register`'s `initialize` hook: receives where esbuild can be required from. */
+export function initialize(data: { esbuildPath: string }): void {
+  offThreadCompile = createCompiler(data.esbuildPath);
+}
+
+/** `module.register`'s `resolve` hook. */
+export async function resolve(
+  specifier: string,
+  context: ResolveContext,
+  next: (specifier: string, context?: ResolveContext) => Promise<ResolveResult>,
+): Promise<ResolveResult> {
+  try {
+    return await next(specifier, context);
+  } catch (error) {
+    if (!retryable(error, specifier, context)) throw error;
+    for (const candidate of candidates(specifier)) {
+      try {
+        return await next(candidate, context);
+      } catch {
+        // try the next spelling
+      }
+    }
+    throw error;
+  }
+}
+
+/** `module.register`'s `load` hook. */
+export async function load(
+  url: string,
+  context: LoadContext,
+  next: (url: string, context?: LoadContext) => Promise<LoadResult>,
+): Promise<LoadResult> {
+  return offThreadCompile?.(url) ?? next(url, context);
+}
+
+/** Registers this module's hooks on Node's hooks thread (`module.register`), for Nodes without `registerHooks`. */
+export function registerTypeScriptHooksOffThread(esbuildPath: string): void {
+  const register = (nodeModule as unknown as { register?: (url: string, options: unknown) => void }).register;
+  if (typeof register !== "function") throw new Error(`module.register is not available in Node.js ${process.version}`);
+  process.setSourceMapsEnabled(true);
+  register(import.meta.url, { data: { esbuildPath } });
 }

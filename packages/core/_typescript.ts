@@ -10,7 +10,13 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { registerTypeScriptHooks, syncHooksApi, usesTsconfigPaths } from "./_ts_hooks.ts";
+import {
+  formatOf,
+  registerTypeScriptHooks,
+  registerTypeScriptHooksOffThread,
+  syncHooksApi,
+  usesTsconfigPaths,
+} from "./_ts_hooks.ts";
 
 const REGISTERED = Symbol.for("cc.typescriptRegistered");
 /** How this thread loads TypeScript, once known: a real transform, or Node's stripping only. */
@@ -120,8 +126,10 @@ async function setUp(moduleUrl: string): Promise<void> {
     return;
   }
   const tsx = findTsx(tsxSearchPath(moduleUrl));
-  if (tsx && fastPathFits(moduleUrl, tsx.base)) {
-    registerTypeScriptHooks(tsx.base);
+  const fast = tsx ? fastPath(moduleUrl, tsx.base) : undefined;
+  if (tsx && fast) {
+    if (fast === "in-thread") registerTypeScriptHooks(tsx.base);
+    else registerTypeScriptHooksOffThread(tsx.base);
     setLoader("transform");
     return;
   }
@@ -141,18 +149,23 @@ async function setUp(moduleUrl: string): Promise<void> {
 }
 
 /**
- * True if cc's own loader (in-thread hooks over a shared transform cache, see _ts_hooks.ts) can stand
- * in for tsx: this Node has `module.registerHooks`, tsx's esbuild is there, the module's tsconfig maps
- * no `paths`, and `CC_TYPESCRIPT=tsx` does not ask for tsx itself.
+ * Whether cc's own loader (hooks over a shared transform cache, see _ts_hooks.ts) can stand in for
+ * tsx, and how: "in-thread" where Node has `module.registerHooks` (22.15+), "off-thread" on Node's
+ * hooks thread elsewhere (Node 20; ES module task modules only, since Node 20 ignores compiled
+ * CommonJS from such hooks). It needs tsx's esbuild, a tsconfig without `paths`, and no
+ * `CC_TYPESCRIPT=tsx` in the environment (which asks for tsx itself).
  */
-function fastPathFits(moduleUrl: string, tsxBase: string): boolean {
-  if (process.env.CC_TYPESCRIPT === "tsx" || !syncHooksApi()) return false;
+function fastPath(moduleUrl: string, tsxBase: string): "in-thread" | "off-thread" | undefined {
+  if (process.env.CC_TYPESCRIPT === "tsx") return undefined;
   try {
     createRequire(tsxBase).resolve("esbuild");
   } catch {
-    return false;
+    return undefined;
   }
-  return !usesTsconfigPaths(dirname(fileURLToPath(moduleUrl)));
+  const file = fileURLToPath(moduleUrl);
+  if (usesTsconfigPaths(dirname(file))) return undefined;
+  if (syncHooksApi()) return "in-thread";
+  return formatOf(file) === "module" ? "off-thread" : undefined;
 }
 
 /**
