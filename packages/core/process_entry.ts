@@ -14,6 +14,10 @@ process.on("disconnect", () => process.exit(0));
 // what happens then (abort its tasks, stop its pools, exit), so a child does not die of it first. It
 // still ends with its parent (the disconnect above, the orphan watch below) and on SIGTERM/SIGKILL.
 process.on("SIGINT", () => {});
+// A busy task holds the event loop, and with it the disconnect handler: a thread watches the parent too.
+// Started here, before a task can run: a task may hold the loop from the turn its call arrives in (on
+// Node 22 its module can load without another turn, so a start deferred to setImmediate came too late).
+watchParent();
 // Running as TypeScript means the host started this child with tsx's loader: `.ts` task modules load
 // as they are, and registering tsx again would chain a second copy of its hooks.
 if (import.meta.url.endsWith(".ts"))
@@ -35,6 +39,3 @@ serveTasks({
     else process.exit(code);
   },
 });
-// A busy task holds the event loop, and with it the disconnect handler: a thread watches the parent too.
-// Started after the first turn of the event loop, once the child is serving, to keep its start cheap.
-setImmediate(watchParent);
