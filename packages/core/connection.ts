@@ -99,7 +99,7 @@ function encodeArgs(args: unknown[]): unknown[] {
  * The host's end of one worker (see the module doc).
  *
  * @example
- * ```ts ignore
+ * ```ts no-run
  * import { spawnWorker, task, WorkerConnection } from "@cc/core";
  * const connection = new WorkerConnection(spawnWorker());
  * const square = task<(x: number) => number>(new URL("./tasks.js", import.meta.url), "square");

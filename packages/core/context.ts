@@ -33,7 +33,7 @@ export function _installContextStorage(storage: AsyncLocalStorage<TaskContext>):
  * Works across `await`s inside the task. Outside a task call it throws an `Error`.
  *
  * @example
- * ```ts ignore
+ * ```ts no-run
  * import { currentTask } from "@cc/core";
  * export async function crunch(items: number[]): Promise<number> {
  *   const { signal, progress } = currentTask();

@@ -664,7 +664,7 @@ function routeOutput(runtime: Runtime): void {
  * it also turns uncaught exceptions and unhandled rejections into a `fatal` message for the host.
  *
  * @example
- * ```ts ignore
+ * ```ts no-run
  * import { parentPort } from "node:worker_threads";
  * import { serveTasks } from "@cc/core";
  * serveTasks({

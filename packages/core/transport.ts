@@ -306,7 +306,7 @@ class ProcessTransport implements Transport {
  * Most code uses an executor, `Thread` or `Process` instead; transports are for engine authors.
  *
  * @example
- * ```ts ignore
+ * ```ts no-run
  * import { spawnWorker, WorkerConnection, task } from "@cc/core";
  * const connection = new WorkerConnection(spawnWorker({ kind: "process" }));
  * const square = task<(x: number) => number>("/app/tasks.js", "square");

@@ -341,7 +341,7 @@ const MAX_DELAY = 2 ** 31 - 1;
  * doc). Use one of those; this class is exported for packages that add a transport.
  *
  * @example
- * ```ts ignore
+ * ```ts no-run
  * import { PoolExecutor } from "@cc/executors";
  * import { task } from "@cc/core";
  * await using pool = new PoolExecutor("thread", { maxWorkers: 2 });

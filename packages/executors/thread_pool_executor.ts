@@ -24,7 +24,7 @@ export interface ThreadPoolExecutorOptions extends PoolExecutorOptions {
  * replaced; a failing `initializer` breaks the pool (`BrokenThreadPool`), as in Python.
  *
  * @example
- * ```ts ignore
+ * ```ts no-run
  * import { task } from "@cc/core";
  * import { ThreadPoolExecutor } from "@cc/executors";
  * import { wait } from "@cc/futures";

@@ -6,7 +6,7 @@
  * subclass whose `run()` loads in the child). Arguments and results are copied with structured clone.
  * Time is in milliseconds.
  *
- * ```ts ignore
+ * ```ts no-run
  * import { task } from "@cc/core";
  * import { ProcessPoolExecutor } from "@cc/processes";
  * export function square(x: number): number { return x * x; }

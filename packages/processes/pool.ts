@@ -63,7 +63,7 @@ export interface ApplyAsyncOptions<R> {
  * which Python's `apply_async` lacks.
  *
  * @example Stop one call, not the pool
- * ```ts ignore
+ * ```ts no-run
  * import { task } from "@cc/core";
  * import { Pool } from "@cc/processes";
  * const download = task<(id: number) => Promise<string>>(new URL("./download.js", import.meta.url), "download");
@@ -112,7 +112,7 @@ function toArray<T>(iterable: Iterable<T>, what: string): T[] {
  * outstanding work; `terminate()` stops the workers at once. `await using` closes and joins.
  *
  * @example
- * ```ts ignore
+ * ```ts no-run
  * import { task } from "@cc/core";
  * import { Pool } from "@cc/processes";
  * export function square(id: number): number { return id ** 2; }

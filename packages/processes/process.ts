@@ -131,7 +131,7 @@ function signalNumber(signal: NodeJS.Signals): number {
  * calling `terminate()`.
  *
  * @example With a target
- * ```ts ignore
+ * ```ts no-run
  * import { task } from "@cc/core";
  * import { Process } from "@cc/processes";
  * export function square(x: number): number { return x * x; }
@@ -141,7 +141,7 @@ function signalNumber(signal: NodeJS.Signals): number {
  * ```
  *
  * @example A subclass (the seed's n10)
- * ```ts ignore
+ * ```ts no-run
  * import { Process } from "@cc/processes";
  * export class SquareProcess extends Process<number> {
  *   static override module = import.meta.url;
@@ -460,7 +460,7 @@ export class Process<R = unknown> {
    * Sends SIGKILL to the child (Python's `kill()`); `exitCode` becomes `-9`. No-op once it ended.
    *
    * @example
-   * ```ts no-run
+   * ```ts
    * import { isMainModule, task } from "@cc/core";
    * import { Process } from "@cc/processes";
    *

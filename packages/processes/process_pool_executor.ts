@@ -34,7 +34,7 @@ export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {
  * `initializer` breaks it too. An error *thrown* by a task only fails that task.
  *
  * @example
- * ```ts ignore
+ * ```ts no-run
  * import { task } from "@cc/core";
  * import { wait } from "@cc/futures";
  * import { ProcessPoolExecutor } from "@cc/processes";

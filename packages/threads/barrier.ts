@@ -215,7 +215,7 @@ export class Barrier implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Barrier } from "@cc/threads";
    * console.assert(new Barrier(1).waitSync() === 0);

@@ -132,7 +132,7 @@ export class Condition implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Condition } from "@cc/threads";
    * console.assert(new Condition().acquireSync());
@@ -191,7 +191,7 @@ export class Condition implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Condition } from "@cc/threads";
    * const cond = new Condition();
@@ -232,7 +232,7 @@ export class Condition implements Shareable {
    * @throws {InvalidStateError} On the main thread, or if the lock is not held.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Condition } from "@cc/threads";
    * const cond = new Condition();
@@ -278,7 +278,7 @@ export class Condition implements Shareable {
    * @throws {InvalidStateError} On the main thread, or if the lock is not held.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Condition } from "@cc/threads";
    * const cond = new Condition();

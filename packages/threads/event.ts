@@ -125,7 +125,7 @@ export class Event implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Event } from "@cc/threads";
    * console.assert(new Event().waitSync({ timeout: 10 }) === false);

@@ -86,7 +86,7 @@ export class Lock implements Shareable {
    * @throws {InvalidStateError} On the main thread, whose event loop must not block.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Lock } from "@cc/threads";
    * const lock = new Lock();
@@ -181,7 +181,7 @@ export class Lock implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Lock } from "@cc/threads";
    * const lock = new Lock();

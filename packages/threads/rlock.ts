@@ -89,7 +89,7 @@ export class RLock implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { RLock } from "@cc/threads";
    * const rlock = new RLock();
@@ -212,7 +212,7 @@ export class RLock implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { RLock } from "@cc/threads";
    * const rlock = new RLock();

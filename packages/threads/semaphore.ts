@@ -117,7 +117,7 @@ export class Semaphore implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Semaphore } from "@cc/threads";
    * console.assert(new Semaphore(1).acquireSync({ timeout: 100 }));
@@ -223,7 +223,7 @@ export class Semaphore implements Shareable {
    * @throws {InvalidStateError} On the main thread.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * // inside a worker thread
    * import { Semaphore } from "@cc/threads";
    * using _ = new Semaphore(1).holdSync();

@@ -111,7 +111,7 @@ type Phase = "initial" | "started" | "stopped";
  * @typeParam R The target's (awaited) result, which `join()` resolves with.
  *
  * @example A target task (the seed's n1)
- * ```ts ignore
+ * ```ts
  * import { isMainModule, task } from "@cc/core";
  * import { Thread } from "@cc/threads";
  *
@@ -127,7 +127,7 @@ type Phase = "initial" | "started" | "stopped";
  * ```
  *
  * @example A subclass that overrides run() (the seed's n3)
- * ```ts ignore
+ * ```ts
  * import { isMainModule } from "@cc/core";
  * import { Thread } from "@cc/threads";
  *
@@ -330,7 +330,7 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
    * @throws {TypeError} If a subclass overrides `run()` but has no `static module`.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-run
    * import { task } from "@cc/core";
    * import { Thread } from "@cc/threads";
    * const t = new Thread({ target: task(new URL("./tasks.js", import.meta.url), "square"), args: [12] });
