@@ -6,7 +6,7 @@
 //
 // As cheap as a thread gets: CommonJS code evaluated in place (no module file to resolve or load), none
 // of the child's Node flags (no tsx loader, no heap limits), the environment shared rather than copied.
-// It is unref'd, so it never keeps the child alive, and started once the child is serving. It still
+// It is unref'd, so it never keeps the child alive, and started before any task can run. It still
 // costs a worker thread's bootstrap, about 70 ms of CPU on another core (Node 20), and about 9 MB.
 import { SHARE_ENV, Worker } from "node:worker_threads";
 
