@@ -124,6 +124,14 @@ describe("children of a parent that dies while they run CPU-bound tasks", () => 
     expect(await parent.exited).toEqual({ code: null, signal: name });
     await allGone(pids);
   });
+
+  it("process.exit() of the parent: every child is gone within ~1 s", async () => {
+    const parent = startParent("endless");
+    const pids = await busyChildren(parent);
+    process.kill(parent.pid, "SIGUSR2"); // its handler calls process.exit(3)
+    expect(await parent.exited).toEqual({ code: 3, signal: null });
+    await allGone(pids);
+  });
 });
 
 describe("Ctrl-C on a terminal (SIGINT to the process group) while children are busy", () => {

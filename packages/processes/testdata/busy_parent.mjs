@@ -23,6 +23,8 @@ child.start();
 for (const f of futures) f.catch(() => {});
 call.future.catch(() => {});
 console.log(`parent ${process.pid}`);
+// SIGUSR2: the parent exits on its own (process.exit) while its children are busy
+process.on("SIGUSR2", () => process.exit(3));
 
 if (mode === "handled") {
   process.once("SIGINT", async () => {
