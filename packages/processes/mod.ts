@@ -7,11 +7,14 @@
  * Time is in milliseconds.
  *
  * ```ts no-run
- * import { task } from "@cc/core";
+ * import { isMainModule, task } from "@cc/core";
  * import { ProcessPoolExecutor } from "@cc/processes";
  * export function square(x: number): number { return x * x; }
- * await using executor = new ProcessPoolExecutor({ maxWorkers: 4 });
- * console.log(await executor.submit(task<typeof square>(import.meta.url, "square"), 12)); // 144
+ * // each child imports this module to run `square`: the program runs only where it was started
+ * if (isMainModule(import.meta)) {
+ *   await using executor = new ProcessPoolExecutor({ maxWorkers: 4 });
+ *   console.log(await executor.submit(task<typeof square>(import.meta.url, "square"), 12)); // 144
+ * }
  * ```
  *
  * @module
