@@ -195,10 +195,10 @@ function alive(pid: number): boolean {
 }
 
 /** Polls `condition` every 20 ms; rejects with `what` after `ms` (generous, for a loaded machine). */
-async function until(condition: () => boolean, what: string, ms = 30_000): Promise<void> {
+async function until(condition: () => boolean, what: string | (() => string), ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${typeof what === "string" ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -235,14 +235,24 @@ describe.runIf(process.platform === "linux")("interrupting node dist/main.js whi
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+      let ended: string | undefined;
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.once("exit", (exitCode, signal) => resolve({ code: exitCode, signal })),
+        child.once("exit", (exitCode, signal) => {
+          ended = `the CLI ended (code ${exitCode}, signal ${signal})`;
+          resolve({ code: exitCode, signal });
+        }),
       );
       const pid = child.pid as number;
       try {
         const writing = model === "sequential" ? 1 : 2;
         const temporary = (): string[] => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith(".tmp")) : []);
-        await until(() => temporary().length >= writing, `${writing} temporary files in ${out}\n${output}`);
+        await until(
+          () => {
+            if (ended) throw new Error(`${ended} before ${writing} temporary files appeared:\n${output}`);
+            return temporary().length >= writing;
+          },
+          () => `${writing} temporary files in ${out}:\n${output}`,
+        );
         const workers = childrenOf(pid);
         if (model === "processes" || model === "pool") expect(workers.length).toBeGreaterThanOrEqual(2);
         process.kill(group ? -pid : pid, name);
