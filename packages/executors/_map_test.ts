@@ -1,7 +1,7 @@
 import { type Task, TimeoutError } from "@cc/core";
 import { Future } from "@cc/futures";
 import { describe, expect, it } from "vitest";
-import { type ChunkSubmitter, runMap } from "./_map.ts";
+import { type ChunkSubmitter, MAX_AHEAD_PER_WORKER, ReadAhead, runMap } from "./_map.ts";
 
 /** An executor whose futures the test settles by hand. */
 function handExecutor() {
@@ -118,5 +118,170 @@ describe("runMap()", () => {
     await expect(it.next()).rejects.toThrow("stop");
     expect(state.read).toBe(read);
     expect(state.closed).toBe(true);
+  });
+});
+
+describe("ReadAhead", () => {
+  it("doubles while results come fast, up to its cap, and drops to its floor when they turn slow", () => {
+    const ahead = new ReadAhead(4, 2048);
+    expect(ahead.target).toBe(4);
+    let t = 0;
+    ahead.update(t); // opens the first epoch
+    const seen: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      ahead.done(1000); // 1,000 results in 1 ms: 4 ms of them is 4,000 items, more than the cap
+      ahead.update((t += 1));
+      seen.push(ahead.target);
+    }
+    expect(seen).toEqual([8, 16, 32, 64, 128, 256, 512, 1024, 2048, 2048, 2048, 2048]);
+    ahead.done(1); // one result in 100 ms: 4 ms of work is less than one item
+    ahead.update((t += 100));
+    expect(ahead.target).toBe(4);
+  });
+
+  it("waits for an epoch of at least 1 ms with results in it", () => {
+    const ahead = new ReadAhead(4, 2048);
+    ahead.update(0);
+    ahead.done(500);
+    ahead.update(0.5);
+    expect(ahead.target).toBe(4); // too short to tell
+    ahead.update(1.5);
+    expect(ahead.target).toBe(8); // 500 results in 1.5 ms: grows, by at most 2×
+    ahead.update(10);
+    expect(ahead.target).toBe(8); // no result in that epoch: nothing learnt
+  });
+});
+
+describe("runMap() with default options", () => {
+  /** A map whose clock the test moves; frozen at 0 unless told. */
+  function mapOf<T>(executor: ChunkSubmitter, input: Iterable<T> | AsyncIterable<T>, maxWorkers = 2) {
+    const clock = { t: 0 };
+    const it = runMap<T, number>(executor, task, input, {}, maxWorkers, true, () => clock.t);
+    return { it, clock };
+  }
+
+  it("reads 2 items per worker before any result, and refills once half of them are consumed", async () => {
+    const { executor, submitted } = handExecutor();
+    const { iterable, state } = recordingInput(100);
+    const { it } = mapOf(executor, iterable);
+    const first = it.next();
+    await turns();
+    expect(submitted.map((s) => s.arg)).toEqual([0, 1, 2, 3]); // one call per item
+    submitted[0]!.future.setResult(0);
+    expect(await first).toEqual({ value: 0, done: false });
+    expect(state.read).toBe(4); // 3 still in flight: no refill yet
+    submitted[1]!.future.setResult(10);
+    expect(await it.next()).toEqual({ value: 10, done: false });
+    expect(submitted.map((s) => s.arg)).toEqual([0, 1, 2, 3, 4, 5]); // back to 4, in one go
+    await it.return?.();
+    expect(submitted.slice(2).every((s) => s.future.cancelled())).toBe(true);
+    expect(state.closed).toBe(true);
+  });
+
+  it("yields in input order whatever order the calls finish in", async () => {
+    const { executor, submitted } = handExecutor();
+    const { it } = mapOf(executor, recordingInput(50).iterable);
+    const out: number[] = [];
+    let step = it.next();
+    for (;;) {
+      await turns();
+      // finish the calls newest first
+      for (let i = submitted.length - 1; i >= 0; i--) {
+        const s = submitted[i]!;
+        if (!s.future.done()) s.future.setResult((s.arg as number) * 10);
+      }
+      const r = await step;
+      if (r.done) break;
+      out.push(r.value);
+      step = it.next();
+    }
+    expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i * 10));
+  });
+
+  it("raises a call's error at its own item, after the results before it; cancels the rest, closes the input", async () => {
+    const { executor, submitted } = handExecutor();
+    const { iterable, state } = recordingInput(100);
+    const { it } = mapOf(executor, iterable);
+    const out: number[] = [];
+    const run = async () => {
+      for await (const y of it) {
+        out.push(y);
+        await turns();
+        for (const s of submitted) {
+          if (s.future.done()) continue;
+          if (s.arg === 7) s.future.setException(new RangeError("item 7"));
+          else s.future.setResult((s.arg as number) * 10);
+        }
+      }
+    };
+    const started = run();
+    await turns();
+    for (const s of submitted.slice(0, 4)) s.future.setResult((s.arg as number) * 10);
+    await expect(started).rejects.toThrow("item 7");
+    expect(out).toEqual([0, 10, 20, 30, 40, 50, 60]);
+    expect(submitted.filter((s) => !s.future.done())).toEqual([]); // finished or cancelled
+    expect(state.closed).toBe(true);
+  });
+
+  it("grows the read-ahead while results come fast, and never reads more than 1,024 items per worker ahead", async () => {
+    const { executor, submitted } = handExecutor();
+    let pulled = 0;
+    let closed = false;
+    function* naturals() {
+      try {
+        for (let i = 0; ; i++) {
+          pulled++;
+          yield i;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const { it, clock } = mapOf(executor, naturals());
+    let settledUpTo = 0;
+    let mostAhead = 0;
+    for (let consumed = 0; consumed < 20_000; consumed++) {
+      const step = it.next();
+      await turns();
+      for (; settledUpTo < submitted.length; settledUpTo++) submitted[settledUpTo]!.future.setResult(0);
+      await step;
+      clock.t += 0.001; // a result per µs: tiny tasks
+      mostAhead = Math.max(mostAhead, pulled - consumed - 1);
+    }
+    expect(mostAhead).toBeLessThanOrEqual(MAX_AHEAD_PER_WORKER * 2);
+    expect(mostAhead).toBeGreaterThan(MAX_AHEAD_PER_WORKER); // it did grow
+    await it.return?.();
+    expect(closed).toBe(true);
+  });
+
+  it("honours an explicit chunksize as given", async () => {
+    const { executor, submitted } = handExecutor();
+    const it = runMap<number, number>(executor, task, recordingInput(10).iterable, { chunksize: 3 }, 2);
+    const first = it.next();
+    await turns();
+    expect(submitted.map((s) => s.arg)).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
+    for (const s of submitted) s.future.setResult((s.arg as number[]).map((x) => x * 10));
+    const out = [(await first).value];
+    for await (const y of it) out.push(y);
+    expect(out).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+  });
+
+  it("reads an async input in groups submitted together", async () => {
+    const { executor, submitted } = handExecutor();
+    async function* input() {
+      for (let i = 0; i < 30; i++) yield i;
+    }
+    const { it } = mapOf(executor, input());
+    const out: number[] = [];
+    let step = it.next();
+    for (;;) {
+      await turns();
+      for (const s of submitted) if (!s.future.done()) s.future.setResult((s.arg as number) + 1);
+      const r = await step;
+      if (r.done) break;
+      out.push(r.value);
+      step = it.next();
+    }
+    expect(out).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 });

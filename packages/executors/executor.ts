@@ -13,11 +13,18 @@ export interface MapOptions {
    * `TimeoutError` (Python's `timeout`). Default: no limit.
    */
   timeout?: number;
-  /** Items sent to a worker per message (Python's `chunksize`). Default: 1 (cc batches anyway). */
+  /**
+   * Items per call (Python's `chunksize`): a chunk's items run one after the other in one worker and its
+   * results come back together (an error in a chunk is raised at the chunk's first item, as in Python).
+   * Default: 1, each item its own call, its result and its error at its own place; the pool still sends
+   * tiny tasks hundreds to a message.
+   */
   chunksize?: number;
   /**
-   * Chunks submitted ahead of the consumer (Python 3.14's `buffersize`). The input is read lazily, so a
-   * long or infinite iterable runs in constant memory. Default: 4 × `maxWorkers`.
+   * Calls (chunks) submitted ahead of the consumer (Python 3.14's `buffersize`), a fixed bound. The input
+   * is read lazily either way, so a long or infinite iterable runs in bounded memory. Default: adapts to
+   * the measured time per result, about 4 ms of work ahead: from 2 items per worker (at least 4) up to
+   * 1,024 items per worker for tiny tasks, back down as soon as tasks are slow.
    */
   buffersize?: number;
   /** Stops the map: unstarted items are cancelled and the iterator throws the reason. */

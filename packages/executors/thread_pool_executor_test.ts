@@ -13,6 +13,7 @@ import {
 } from "@cc/core";
 import { type Future, wait } from "@cc/futures";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { MAX_AHEAD_PER_WORKER } from "./_map.ts";
 import { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "./mod.ts";
 import type * as T from "./testdata/tasks.ts";
 
@@ -25,6 +26,7 @@ const untilCancelled = task<typeof T.untilCancelled>(tasks, "untilCancelled");
 const stuck = task<typeof T.stuck>(tasks, "stuck");
 const spin = task<typeof T.spin>(tasks, "spin");
 const spinForever = task<typeof T.spinForever>(tasks, "spinForever");
+const squareOrFail = task<typeof T.squareOrFail>(tasks, "squareOrFail");
 
 const pools: ThreadPoolExecutor[] = [];
 function pool(options: ThreadPoolExecutorOptions = {}): ThreadPoolExecutor {
@@ -163,6 +165,71 @@ describe("ThreadPoolExecutor", () => {
       expect(executor.stats().queued).toBe(0); // the unstarted items were cancelled
       release(l, 0);
       await blocked;
+    });
+
+    it("with default options, yields 20,000 items of a generator in order, and an error at its own item", async () => {
+      const executor = pool({ maxWorkers: 2 });
+      function* numbers(n: number, failAt = -1) {
+        for (let i = 0; i < n; i++) yield i === failAt ? -i : i;
+      }
+      let i = 0;
+      for await (const y of executor.map(square, numbers(20_000))) {
+        expect(y).toBe(i * i);
+        i++;
+      }
+      expect(i).toBe(20_000);
+      const out: number[] = [];
+      const run = async () => {
+        for await (const y of executor.map(squareOrFail, numbers(20_000, 12_345))) out.push(y);
+      };
+      await expect(run()).rejects.toThrow("negative: -12345");
+      expect(out).toHaveLength(12_345); // every result before the failed item, none after
+      expect(out[12_344]).toBe(12_344 * 12_344);
+    });
+
+    it("with default options, reads an endless generator at most 1,024 items per worker ahead of the loop", async () => {
+      const executor = pool({ maxWorkers: 2 });
+      let pulled = 0;
+      let closed = false;
+      function* naturals() {
+        try {
+          for (let i = 0; ; i++) {
+            pulled++;
+            yield i;
+          }
+        } finally {
+          closed = true;
+        }
+      }
+      let taken = 0;
+      for await (const _ of executor.map(square, naturals())) {
+        if (pulled - taken > MAX_AHEAD_PER_WORKER * 2 + 1) throw new Error(`read ${pulled - taken} items ahead`);
+        if (++taken === 30_000) break;
+      }
+      expect(pulled - taken).toBeLessThanOrEqual(MAX_AHEAD_PER_WORKER * 2);
+      expect(closed).toBe(true);
+      await executor.shutdown(); // the calls not started were cancelled: nothing is left to run
+      expect(executor.stats().cancelled + executor.stats().completed).toBe(pulled);
+    });
+
+    it("with default options, the first result of slow items comes while the others still run, even after tiny tasks", async () => {
+      const executor = pool({ maxWorkers: 2 });
+      for await (const _ of executor.map(
+        square,
+        Array.from({ length: 20_000 }, (_, i) => i),
+      )); // measured tiny
+      const l = latch(16);
+      const items = Array.from({ length: 16 }, (_, i) => [l, i] as [Int32Array, number]);
+      const results = executor.map(task<typeof T.waitForRelease>(tasks, "waitForRelease"), items);
+      const first = results.next();
+      await started(l, 0);
+      release(l, 0);
+      expect(await first).toEqual({ value: 0, done: false }); // items 1… are still held
+      expect(Atomics.load(l, 15)).not.toBe(2);
+      for (let i = 1; i < 16; i++) release(l, i);
+      const rest: number[] = [];
+      for await (const y of results) rest.push(y);
+      expect(rest).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     });
 
     it("rejects bad options", () => {

@@ -36,17 +36,27 @@ export interface PoolOptions extends Pick<PoolExecutorOptions, "execArgv" | "env
   maxtasksperchild?: number;
 }
 
+/** Largest chunk `Pool.map` and `Pool.starmap` make when no `chunksize` is given. */
+const MAX_DEFAULT_CHUNKSIZE = 256;
+
 /** Options of {@linkcode Pool.map} and {@linkcode Pool.starmap}. */
 export interface PoolMapOptions {
   /**
-   * Items sent to a worker per message. Default: Python's, `ceil(items / (4 × processes))`.
+   * Items sent to a worker per message. Default: Python's, `ceil(items / (4 × processes))`, but at most
+   * 256 (Python's chunks of tens of thousands of tiny items keep the workers waiting while the host
+   * sends and reads them).
    */
   chunksize?: number;
 }
 
 /** Options of {@linkcode Pool.imap} and {@linkcode Pool.imapUnordered}. */
 export interface PoolImapOptions {
-  /** Items sent to a worker per message (Python's `chunksize`). Default: 1 (cc batches messages anyway). */
+  /**
+   * Items per call (Python's `chunksize`): a chunk's items run one after the other in one worker, and
+   * its results come back together. Default: 1, each item its own call; the engine still sends many
+   * calls per message, and reads the input ahead by the measured task time (thousands of items ahead
+   * for tiny tasks, a few per process for slow ones), as `ProcessPoolExecutor.map` does.
+   */
   chunksize?: number;
 }
 
@@ -352,7 +362,11 @@ export class Pool implements AsyncDisposable {
 
   #starmap<R>(task: Task, argLists: unknown[][], chunksizeOption: number | undefined): Future<R[]> {
     let chunksize = positiveInteger("chunksize", chunksizeOption);
-    if (chunksize === undefined) chunksize = Math.max(1, Math.ceil(argLists.length / (this.processes * 4)));
+    // Python's default, capped: chunks of a few hundred items keep every worker fed while the host sends
+    // the next chunk and reads the last one's results (25,000-item chunks left them idle in between)
+    if (chunksize === undefined) {
+      chunksize = Math.min(MAX_DEFAULT_CHUNKSIZE, Math.max(1, Math.ceil(argLists.length / (this.processes * 4))));
+    }
     const result = new Future<R[]>();
     const out = new Array<R>(argLists.length);
     let left = Math.ceil(argLists.length / chunksize);

@@ -104,9 +104,46 @@ describe("Pool", () => {
       seen.push(r);
       if (seen.length >= 20) break;
     }
-    // at most 8 chunks of 3 (max(4 × 2 processes, 8)) were read ahead of what the loop took
-    expect(pulled).toBeLessThanOrEqual(20 + 8 * 3 + 3);
+    // without buffersize, at most 1,024 items per process are read ahead of what the loop took
+    expect(pulled).toBeLessThanOrEqual(20 + 2 * 1024 + 3);
     expect(p.stats().queued).toBe(0); // leaving the loop cancelled what had not started
+  });
+
+  it("imap with default options reads an endless input a bounded number of items ahead, errors at their item", async () => {
+    const p = pool({ processes: 2 });
+    let pulled = 0;
+    function* naturals() {
+      for (let i = 0; ; i++) {
+        pulled++;
+        yield i === 15_000 ? -i : i;
+      }
+    }
+    let taken = 0;
+    const run = async () => {
+      for await (const y of p.imap(task<typeof T.squareOrFail>(tasks, "squareOrFail"), naturals())) {
+        expect(y).toBe(taken * taken);
+        if (pulled - taken > 2 * 1024 + 1) throw new Error(`read ${pulled - taken} items ahead`);
+        taken++;
+      }
+    };
+    await expect(run()).rejects.toThrow("negative: -15000");
+    expect(taken).toBe(15_000); // every result before the failed item, none after
+    expect(pulled - taken).toBeLessThanOrEqual(2 * 1024 + 1);
+  });
+
+  it("map without chunksize sends Python's chunks, at most 256 items each", async () => {
+    const p = pool({ processes: 2 });
+    expect(await p.map(square, [1, 2, 3])).toEqual([1, 4, 9]);
+    const before = p.stats().completed;
+    const inputs = Array.from({ length: 3000 }, (_, i) => i);
+    expect(await p.map(square, inputs)).toEqual(inputs.map((x) => x * x));
+    expect(p.stats().completed - before).toBe(12); // ceil(3000 / 256) calls, not Python's 8 of 375
+    const small = p.stats().completed;
+    await p.map(
+      square,
+      Array.from({ length: 80 }, (_, i) => i),
+    );
+    expect(p.stats().completed - small).toBe(8); // Python's: 8 chunks of 10
   });
 
   it("apply resolves to the result; applyAsync returns an AsyncResult with callbacks", async () => {

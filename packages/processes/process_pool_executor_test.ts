@@ -76,6 +76,26 @@ describe("ProcessPoolExecutor", () => {
     expect(chunked).toEqual(Array.from({ length: 25 }, (_, i) => i * i));
   });
 
+  it("map with default options: a generator's items in order, an error at its own item", async () => {
+    const executor = pool({ maxWorkers: 2 });
+    const squareOrFail = task<typeof T.squareOrFail>(tasks, "squareOrFail");
+    function* numbers(n: number, failAt = -1) {
+      for (let i = 0; i < n; i++) yield i === failAt ? -i : i;
+    }
+    let i = 0;
+    for await (const y of executor.map(square, numbers(10_000))) {
+      expect(y).toBe(i * i);
+      i++;
+    }
+    expect(i).toBe(10_000);
+    const out: number[] = [];
+    const run = async () => {
+      for await (const y of executor.map(squareOrFail, numbers(10_000, 6789))) out.push(y);
+    };
+    await expect(run()).rejects.toThrow("negative: -6789");
+    expect(out).toHaveLength(6789); // every result before the failed item, none after
+  });
+
   it("keeps a thrown error's class and message; the pool goes on", async () => {
     const executor = pool({ maxWorkers: 1 });
     const error = await executor.submit(fail, "bad id").exception();

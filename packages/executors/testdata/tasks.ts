@@ -143,3 +143,20 @@ export function spinForever(latch: Int32Array, index: number): never {
   Atomics.notify(latch, index);
   for (;;);
 }
+
+/** For `map`: marks item `[latch, index]` started, then waits without blocking its thread until it is released. */
+export async function waitForRelease([latch, index]: [Int32Array, number]): Promise<number> {
+  Atomics.compareExchange(latch, index, 0, 1); // a release that came first stays
+  Atomics.notify(latch, index);
+  while (Atomics.load(latch, index) !== 2) {
+    const waiting = Atomics.waitAsync(latch, index, 1, 1000);
+    if (waiting.async) await waiting.value;
+  }
+  return index;
+}
+
+/** `x * x`, or a RangeError naming `x` when it is negative (for errors at their item in `map`). */
+export function squareOrFail(x: number): number {
+  if (x < 0) throw new RangeError(`negative: ${x}`);
+  return x * x;
+}

@@ -107,3 +107,9 @@ export async function spinForever(): Promise<never> {
   await new Promise((resolve) => setImmediate(resolve)); // the progress report leaves first
   for (;;);
 }
+
+/** `x * x`, or a RangeError naming `x` when it is negative (for errors at their item in `map`). */
+export function squareOrFail(x: number): number {
+  if (x < 0) throw new RangeError(`negative: ${x}`);
+  return x * x;
+}
