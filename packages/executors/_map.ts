@@ -40,6 +40,7 @@ export function runMap<T, R>(
   maxWorkers: number,
   ordered = true,
   clock: () => number = now,
+  maxQueue = Number.POSITIVE_INFINITY,
 ): AsyncIterableIterator<R> {
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
   const chunksize = options.chunksize === undefined ? 1 : checkCount("chunksize", options.chunksize, 1);
@@ -55,12 +56,15 @@ export function runMap<T, R>(
   }
   const deadline = timeout === undefined ? undefined : performance.now() + Math.max(0, timeout);
   const workers = Math.max(1, maxWorkers);
+  // never more calls ahead than the pool's queue takes (`maxQueue`): submit would throw QueueFullError
+  const minCalls = Math.min(Math.max(MIN_AHEAD, MIN_AHEAD_PER_WORKER * workers), maxQueue);
+  const maxItems = Math.min(Math.max(MIN_AHEAD, MAX_AHEAD_PER_WORKER * workers), maxQueue * chunksize);
   return generate<T, R>(executor, task, iterable, {
     isAsync,
     chunksize,
     buffersize,
-    minAhead: Math.max(MIN_AHEAD, MIN_AHEAD_PER_WORKER * workers),
-    maxAhead: Math.max(MIN_AHEAD, MAX_AHEAD_PER_WORKER * workers),
+    minCalls,
+    maxItems,
     deadline,
     signal,
     ordered,
@@ -76,9 +80,10 @@ interface Plan {
   readonly chunksize: number;
   /** Most submissions (chunks) in flight, if given; else the read-ahead adapts. */
   readonly buffersize: number | undefined;
-  /** Bounds of the adaptive read-ahead, in items. */
-  readonly minAhead: number;
-  readonly maxAhead: number;
+  /** Least calls kept in flight by the adaptive read-ahead (enough for every worker). */
+  readonly minCalls: number;
+  /** Most items the adaptive read-ahead keeps in flight. */
+  readonly maxItems: number;
   readonly deadline: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly ordered: boolean;
@@ -129,7 +134,7 @@ async function* generate<T, R>(
   executor: ChunkSubmitter,
   task: Task,
   iterable: Iterable<T> | AsyncIterable<T>,
-  { isAsync, chunksize, buffersize, minAhead, maxAhead, deadline, signal, ordered, name, clock }: Plan,
+  { isAsync, chunksize, buffersize, minCalls, maxItems, deadline, signal, ordered, name, clock }: Plan,
 ): AsyncGenerator<R, void, undefined> {
   // made here, on the first next(): a map left before it starts never opens the input
   const iterator = isAsync
@@ -148,7 +153,7 @@ async function* generate<T, R>(
     if (waiting !== undefined && !waiting.done()) waiting.setResult(undefined);
   };
   let exhausted = false;
-  const ahead = buffersize === undefined ? new ReadAhead(minAhead, maxAhead) : undefined;
+  const ahead = buffersize === undefined ? new ReadAhead(Math.min(minCalls, maxItems), maxItems) : undefined;
   /** Items submitted and not yet consumed. */
   let inFlight = 0;
   // an async input is read in growing groups submitted together, so that they leave in one message
@@ -172,8 +177,8 @@ async function* generate<T, R>(
     }
   };
 
-  /** Items to keep in flight: the adaptive target, and at least `min` calls. */
-  const targetItems = (): number => Math.max(ahead!.target, ahead!.min * chunksize);
+  /** Items to keep in flight: the adaptive target, and at least `minCalls` calls. */
+  const targetItems = (): number => Math.min(maxItems, Math.max(ahead!.target, minCalls * chunksize));
 
   /** Calls (chunks) to submit now. */
   const room = (): number => {

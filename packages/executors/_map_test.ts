@@ -254,6 +254,17 @@ describe("runMap() with default options", () => {
     expect(closed).toBe(true);
   });
 
+  it("keeps no more calls in flight than the pool's maxQueue", async () => {
+    const { executor, submitted } = handExecutor();
+    const it = runMap<number, number>(executor, task, recordingInput(100).iterable, {}, 4, true, () => 0, 3);
+    const first = it.next();
+    await turns();
+    expect(submitted).toHaveLength(3); // 2 per worker would be 8
+    submitted[0]!.future.setResult(0);
+    await first;
+    await it.return?.();
+  });
+
   it("honours an explicit chunksize as given", async () => {
     const { executor, submitted } = handExecutor();
     const it = runMap<number, number>(executor, task, recordingInput(10).iterable, { chunksize: 3 }, 2);

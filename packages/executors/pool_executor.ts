@@ -982,7 +982,7 @@ export class PoolExecutor implements Executor {
   ): AsyncIterableIterator<R> {
     this.#infoOf(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
-    return runMap(this, task, iterable, options, this.maxWorkers, ordered);
+    return runMap(this, task, iterable, options, this.maxWorkers, ordered, undefined, this.#maxQueue);
   }
 
   /** @internal Submits a chunk of argument lists for `map`. */

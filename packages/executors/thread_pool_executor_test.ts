@@ -232,6 +232,19 @@ describe("ThreadPoolExecutor", () => {
       expect(rest).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     });
 
+    it("with default options, stays within maxQueue", async () => {
+      const executor = pool({ maxWorkers: 2, maxQueue: 3 });
+      let n = 0;
+      for await (const y of executor.map(
+        square,
+        Array.from({ length: 5000 }, (_, i) => i),
+      )) {
+        expect(y).toBe(n * n);
+        n++;
+      }
+      expect(n).toBe(5000); // never a QueueFullError
+    });
+
     it("rejects bad options", () => {
       const executor = pool({ maxWorkers: 1 });
       expect(() => executor.map(square, [1], { chunksize: 0 })).toThrow(RangeError);
