@@ -157,7 +157,12 @@ switch (task) {
     // once per CI run, on the system Node (scripts/pack_test/pack_test.mjs): pack every package, a release
     // on a throwaway copy, each package installed alone in an empty project, run and type-checked there
     run(pnpmBin, ["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"]);
-    run(process.execPath, [join(root, "scripts", "pack_test", "pack_test.mjs"), ...extra]);
+    {
+      // the TypeScript consumer program also runs on Node 24 (active LTS), fetched into .tools
+      const consumerNodes = [process.execPath, join(nodeBinDir(root, pinnedNodeVersions(root)["24"], env), "node")];
+      const nodeArgs = consumerNodes.flatMap((bin) => ["--consumer-node", bin]);
+      run(process.execPath, [join(root, "scripts", "pack_test", "pack_test.mjs"), ...nodeArgs, ...extra]);
+    }
     break;
   default:
     run(pnpmBin, ["exec", "turbo", "run", task, ...extra]);

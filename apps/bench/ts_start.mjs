@@ -4,7 +4,9 @@
 // task of the module on each, and ends them; CPU is the process's own plus its reaped children's.
 // Samples alternate .mjs/.ts so a slow patch of the shared machine hits both alike.
 //
-//   node ts_start.mjs [--threads=64] [--processes=8] [--reps=5]     (any Node: run it with that node)
+//   node ts_start.mjs [--threads=64] [--processes=8] [--reps=5] [--host-tsx]   (any Node: run it with that node)
+//
+// --host-tsx starts each sample as `tsx` would (`--import tsx`), the way TypeScript users run programs.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -38,8 +40,9 @@ if (args.sample) {
   process.exit(0);
 }
 
+const hostFlags = args["host-tsx"] ? ["--import", import.meta.resolve("tsx")] : [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`Node.js ${process.version}, ${REPS} samples each, CPU ms per worker start (median, min-max)\n`);
+console.log(`Node.js ${process.version}${hostFlags.length ? ", host under tsx" : ""}, ${REPS} samples each, CPU ms per worker start (median, min-max)\n`);
 console.log("| transport | workers at once | .mjs | .ts | .ts ÷ .mjs |");
 console.log("|---|---:|---:|---:|---:|");
 for (const kind of ["thread", "process"]) {
@@ -48,7 +51,7 @@ for (const kind of ["thread", "process"]) {
     for (const ext of ["mjs", "ts"]) {
       const r = spawnSync(
         process.execPath,
-        [new URL(import.meta.url).pathname, `--sample=${kind}`, `--count=${COUNTS[kind]}`, `--ext=${ext}`],
+        [...hostFlags, new URL(import.meta.url).pathname, `--sample=${kind}`, `--count=${COUNTS[kind]}`, `--ext=${ext}`],
         { encoding: "utf8", timeout: 300_000 },
       );
       if (r.status !== 0) throw new Error(`sample failed: ${r.stderr}`);

@@ -47,7 +47,10 @@ export interface SpawnOptions {
   resourceLimits?: ResourceLimits;
   /** Extra environment variables of a child process (threads share `process.env`). */
   env?: Record<string, string>;
-  /** Extra Node.js flags of the worker. Default: none. */
+  /**
+   * Node.js flags of the worker. Default: a thread inherits the host's flags, less tsx's loader (cc
+   * compiles TypeScript task modules itself; `CC_TYPESCRIPT=tsx` keeps it); a process gets none.
+   */
   execArgv?: string[];
   /**
    * Low-latency mode (threads only): after each message the worker polls for the next one for this
@@ -111,6 +114,34 @@ function sourcesUseOwnLoader(): boolean {
   );
 }
 
+const TSX_FLAG = /^--(?:import|require|loader|experimental-loader)$|^-r$/;
+const TSX_VALUE = /^tsx(?:\/|$)|[\\/]tsx[\\/]dist[\\/]/;
+let inherited: string[] | undefined;
+
+/**
+ * The Node flags a worker thread inherits: the host's, without tsx's (`tsx main.ts` adds `--require
+ * …/tsx/dist/preflight.cjs --import …/tsx/dist/loader.mjs`). A worker would otherwise load tsx whatever
+ * its task module is; cc compiles TypeScript task modules itself when they come (with tsx where it must).
+ * `CC_TYPESCRIPT=tsx` keeps them.
+ */
+function inheritedExecArgv(): string[] {
+  if (inherited) return inherited;
+  const argv = process.execArgv;
+  if (process.env.CC_TYPESCRIPT === "tsx") return (inherited = argv);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    const eq = flag.indexOf("=");
+    if (eq > 0 && TSX_FLAG.test(flag.slice(0, eq)) && TSX_VALUE.test(flag.slice(eq + 1))) continue;
+    if (TSX_FLAG.test(flag) && TSX_VALUE.test(argv[i + 1] ?? "")) {
+      i++;
+      continue;
+    }
+    out.push(flag);
+  }
+  return (inherited = out);
+}
+
 function tsxOrThrow(): { api: string; loader: string } {
   const tsx = findTsx(tsxSearchPath(undefined));
   if (!tsx) throw new Error("@cc/core runs from TypeScript sources here, which needs the tsx package: install it");
@@ -152,7 +183,7 @@ class ThreadTransport implements Transport {
       },
       transferList: [channel.port2],
       resourceLimits: options.resourceLimits,
-      execArgv: options.execArgv,
+      execArgv: options.execArgv ?? inheritedExecArgv(),
       stdout: false,
       stderr: false,
     };

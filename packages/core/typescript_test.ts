@@ -37,6 +37,43 @@ describe.each(["thread", "process"] as const)("a TypeScript task module in a %s"
   });
 });
 
+describe("a program started under tsx (`node --import tsx`)", () => {
+  it("runs TypeScript tasks in threads and processes, with tsx loaded once where it is needed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cc-under-tsx-"));
+    try {
+      writeFileSync(
+        join(dir, "main.mjs"),
+        `import { WorkerConnection, spawnWorker, task } from ${JSON.stringify(new URL("./dist/mod.js", import.meta.url).href)};
+const constructs = task(${JSON.stringify(new URL("./testdata/typescript_constructs.ts", import.meta.url).href)}, "constructs");
+const probe = task(${JSON.stringify(new URL("./testdata/exec_argv.mjs", import.meta.url).href)}, "execArgv");
+const out = {};
+for (const kind of ["thread", "process"]) {
+  const c = new WorkerConnection(spawnWorker({ kind }));
+  out[kind] = { constructs: await c.run(constructs, []), execArgv: await c.run(probe, []) };
+  await c.terminate();
+}
+console.log(JSON.stringify(out));
+`,
+      );
+      const tsx = import.meta.resolve("tsx");
+      const r = spawnSync(process.execPath, ["--import", tsx, "main.mjs"], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      for (const kind of ["thread", "process"]) {
+        expect(out[kind].constructs).toEqual(expected);
+        // a worker does not inherit tsx's loader (cc compiles TypeScript task modules itself)
+        expect(out[kind].execArgv.join(" ")).not.toContain("tsx");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("without tsx", () => {
   // A copy of the built @cc/core in a folder with no node_modules, so no tsx can be found from the
   // task module, the working directory or cc itself.

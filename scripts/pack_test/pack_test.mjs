@@ -34,12 +34,16 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { consumerProgram, consumerTasks } from "./consumer.mjs";
 import { allConsumer, fixtures, typedTasks } from "./fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const args = process.argv.slice(2);
 const keep = args.includes("--keep");
+/** Node binaries the TypeScript consumer program runs on (`--consumer-node BIN`, repeatable); default: this one. */
+const consumerNodes = args.flatMap((a, i) => (a === "--consumer-node" ? [args[i + 1]] : []));
+if (consumerNodes.length === 0) consumerNodes.push(process.execPath);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",").map((s) => `@cc/${s}`) : null;
 const started = performance.now();
 
@@ -264,6 +268,42 @@ try {
         dir,
       );
       step("all six installed together: every declaration file type-checks (nodenext, no skipLibCheck)");
+      // A TypeScript consumer as docs/USING.md describes it per Node version: `await using` compiled by
+      // tsc for Node 20 (target ES2022, lib esnext.disposable), task modules with an enum and a parameter
+      // property compiled in the workers by cc (with the project's tsx), on both transports.
+      symlinkSync(realpathSync(join(root, "node_modules", "tsx")), join(dir, "node_modules", "tsx"), "dir");
+      writeFileSync(join(dir, "main.ts"), consumerProgram);
+      writeFileSync(join(dir, "ts_tasks.ts"), consumerTasks);
+      const appOptions = {
+        target: "ES2022",
+        lib: ["ES2022", "esnext.disposable"],
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        strict: true,
+        outDir: "dist",
+        types: ["node"],
+        skipLibCheck: true,
+      };
+      writeFileSync(
+        join(dir, "tsconfig.app.json"),
+        JSON.stringify({ compilerOptions: appOptions, include: ["main.ts"] }),
+      );
+      await exec(
+        process.execPath,
+        [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.app.json"],
+        dir,
+      );
+      for (const node of consumerNodes) {
+        const compiled = await exec(node, ["dist/main.js"], dir);
+        if (compiled.trim() !== "ok") throw new Error(`consumer on ${node}: dist/main.js printed\n${compiled}`);
+        const major = Number((await exec(node, ["-p", "process.versions.node"], dir)).split(".")[0]);
+        if (major >= 24) {
+          // Node 24+ runs the erasable main program itself (type stripping); tasks still compile in cc
+          const native = await exec(node, ["main.ts"], dir);
+          if (native.trim() !== "ok") throw new Error(`consumer on ${node}: node main.ts printed\n${native}`);
+        }
+        step(`a TypeScript consumer (await using, .ts tasks with enums) compiled by tsc runs on ${node}`);
+      }
     });
   }
   jobs.unshift(releaseCheck);
