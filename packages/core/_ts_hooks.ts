@@ -13,7 +13,7 @@
 // This file is loaded by Node's own type stripping when cc runs from its sources: erasable syntax only.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { createRequire } from "node:module";
 import { tmpdir, userInfo } from "node:os";
@@ -65,15 +65,37 @@ export function syncHooksApi(): RegisterHooks | undefined {
   return typeof api === "function" ? api : undefined;
 }
 
-/** Where the compiled files live: one folder per user, shared by every process. */
-function cacheDir(): string {
-  let user = "user";
+/**
+ * Where the compiled files live: one folder per user, shared by every process, made private (0700). A
+ * folder someone else owns, or others can write to, is not trusted (it could hold code planted for this
+ * user): then nothing is cached, and each worker compiles what it loads.
+ */
+function cacheDir(): string | undefined {
+  let uid = -1;
   try {
-    user = String(userInfo().uid);
+    uid = userInfo().uid;
   } catch {
-    // no passwd entry: one folder for all
+    // no passwd entry
   }
-  return join(tmpdir(), `cc-typescript-${user}`);
+  const dir = join(tmpdir(), `cc-typescript-${uid < 0 ? "user" : uid}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = statSync(dir);
+    if (!stat.isDirectory() || (uid >= 0 && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The version of the esbuild at `esbuildPath` (part of the cache key), read from its package.json. */
+function esbuildVersion(esbuildPath: string): string {
+  try {
+    const file = createRequire(esbuildPath).resolve("esbuild/package.json");
+    return (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version ?? "?";
+  } catch {
+    return "?";
+  }
 }
 
 const packageTypes = new Map<string, string>();
@@ -138,6 +160,7 @@ function createCompiler(esbuildPath: string): (url: string) => LoadResult | unde
   const dir = cacheDir();
   let esbuild: EsbuildApi | undefined;
   const target = `node${process.versions.node}`;
+  const compiler = `${CACHE_VERSION}\0${esbuildVersion(esbuildPath)}\0${target}`;
   const transform = (file: string, format: "module" | "commonjs"): string => {
     esbuild ??= createRequire(esbuildPath)("esbuild") as EsbuildApi;
     const result = esbuild.buildSync({
@@ -163,9 +186,10 @@ function createCompiler(esbuildPath: string): (url: string) => LoadResult | unde
     const source = readFileSync(file, "utf8");
     const format = formatOf(file);
     const key = createHash("sha256")
-      .update(`${CACHE_VERSION}\0${target}\0${format}\0${file}\0${nearestTsconfig(dirname(file))}\0${source}`)
+      .update(`${compiler}\0${format}\0${file}\0${nearestTsconfig(dirname(file))}\0${source}`)
       .digest("hex")
       .slice(0, 40);
+    if (dir === undefined) return { format, source: transform(file, format), shortCircuit: true };
     const cached = join(dir, `${key}.js`);
     let code: string;
     try {
@@ -173,9 +197,8 @@ function createCompiler(esbuildPath: string): (url: string) => LoadResult | unde
     } catch {
       code = transform(file, format);
       try {
-        mkdirSync(dir, { recursive: true });
         const temp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-        writeFileSync(temp, code);
+        writeFileSync(temp, code, { mode: 0o600 });
         renameSync(temp, cached); // atomic: a concurrent reader sees the whole file or none
       } catch {
         // a cache that cannot be written only costs the next worker a transform
