@@ -247,33 +247,6 @@ export class Semaphore {
     });
   }
 
-  /** @internal Like runExclusive with arguments; used by `limit()`. */
-  // biome-ignore lint/suspicious/noExplicitAny: any function with its own arguments.
-  _run<R>(fn: (...args: any[]) => R | PromiseLike<R>, args: unknown[] | undefined): Promise<R> {
-    if (this.#value > 0) {
-      this.#value--;
-      return this.#runNow(fn, args);
-    }
-    return new Promise<R>((resolve, reject) => {
-      this.#waiters.push(new Waiter(resolve as (v: never) => void, reject, fn, args));
-      this.#live++;
-    });
-  }
-
-  /** @internal Rejects every queued waiter with `reason`; returns how many. */
-  _rejectWaiters(reason: unknown): number {
-    let n = 0;
-    while (this.#waiters.length > 0) {
-      const w = this.#waiters.shift() as Waiter;
-      if (w.cancelled) continue;
-      if (w.signal !== undefined) w.signal.removeEventListener("abort", w.onAbort as () => void);
-      w.reject(reason);
-      n++;
-    }
-    this.#live = 0;
-    return n;
-  }
-
   // biome-ignore lint/suspicious/noExplicitAny: any function with its own arguments.
   #runNow<R>(fn: (...args: any[]) => R | PromiseLike<R>, args: unknown[] | undefined): Promise<R> {
     let p: R | PromiseLike<R>;
