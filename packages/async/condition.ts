@@ -11,7 +11,9 @@ import type { Releaser, WaitOptions } from "./semaphore.ts";
 
 interface CondWaiter {
   resolve: () => void;
+  /** Settled: by `notify()` (then `notified` is set) or by an abort. */
   done: boolean;
+  notified: boolean;
 }
 
 /**
@@ -112,8 +114,10 @@ export class Condition {
   }
 
   /**
-   * Releases the lock, waits to be notified, and re-acquires the lock. If `signal` aborts, the lock
-   * is still re-acquired before the promise rejects with `signal.reason`.
+   * Releases the lock, waits to be notified, and re-acquires the lock. If `signal` aborts before
+   * `wait()` returns, also after `notify()` woke it while it takes the lock back, the lock is still
+   * re-acquired before the promise rejects with `signal.reason` (as asyncio raises `CancelledError`),
+   * and a notification it had received wakes the next waiter instead, so none is lost.
    * @throws {InvalidStateError} If the lock is not held
    *
    * @example
@@ -138,19 +142,17 @@ export class Condition {
     if (signal?.aborted) throw signal.reason;
     let waiter!: CondWaiter;
     const notified = new Promise<void>((resolve) => {
-      waiter = { resolve, done: false };
+      waiter = { resolve, done: false, notified: false };
     });
     this.#waiters.push(waiter);
     this.#lock.release();
-    let aborted = false;
     try {
       if (signal === undefined) {
         await notified;
       } else {
         await new Promise<void>((resolve) => {
           const onAbort = (): void => {
-            if (waiter.done) return; // already notified: keep the notification
-            aborted = true;
+            if (waiter.done) return; // notified: the abort is seen once the lock is back
             waiter.done = true;
             resolve();
           };
@@ -164,7 +166,12 @@ export class Condition {
     } finally {
       await this.#lock.acquire();
     }
-    if (aborted) throw signal?.reason;
+    // An abort at any point before returning wins (asyncio: a cancellation that arrives after notify()
+    // is raised once the lock is re-acquired); the notification goes to the next waiter.
+    if (signal?.aborted) {
+      if (waiter.notified) this.notify(1);
+      throw signal.reason;
+    }
     return true;
   }
 
@@ -221,6 +228,7 @@ export class Condition {
       const w = this.#waiters.shift() as CondWaiter;
       if (w.done) continue;
       w.done = true;
+      w.notified = true;
       w.resolve();
       woken++;
     }
