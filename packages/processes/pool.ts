@@ -36,15 +36,16 @@ export interface PoolOptions extends Pick<PoolExecutorOptions, "execArgv" | "env
   maxtasksperchild?: number;
 }
 
-/** Largest chunk `Pool.map` and `Pool.starmap` make when no `chunksize` is given. */
-const MAX_DEFAULT_CHUNKSIZE = 256;
+/** Items per process `Pool.map` and `Pool.starmap` keep submitted at a time (they submit the rest as calls finish). */
+const MAP_ITEMS_PER_PROCESS = 1024;
 
 /** Options of {@linkcode Pool.map} and {@linkcode Pool.starmap}. */
 export interface PoolMapOptions {
   /**
-   * Items sent to a worker per message. Default: Python's, `ceil(items / (4 × processes))`, but at most
-   * 256 (Python's chunks of tens of thousands of tiny items keep the workers waiting while the host
-   * sends and reads them).
+   * Items per call: a chunk's items run one after the other in one worker, and its results come back
+   * together. Default: 1, each item its own call (not Python's `ceil(items / (4 × processes))`: the engine
+   * already sends tiny calls hundreds to a message, and single calls balance slow items across the
+   * processes). Either way at most 1,024 items per process are submitted at a time, the rest as calls finish.
    */
   chunksize?: number;
 }
@@ -137,6 +138,8 @@ export class Pool implements AsyncDisposable {
   readonly #executor: PoolEngine;
   #state: "RUN" | "CLOSE" | "TERMINATE" = "RUN";
   #terminating: Promise<void> | undefined;
+  /** `map`/`starmap` calls still submitting their items: `close()` lets them finish that. */
+  readonly #feeding = new Set<Promise<void>>();
 
   constructor(options: PoolOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
@@ -295,14 +298,7 @@ export class Pool implements AsyncDisposable {
   ): AsyncResult<R[]> {
     this.#checkRunning();
     const items = toArray(iterable, "map");
-    return this.#withCallbacks(
-      this.#starmap<R>(
-        task,
-        items.map((item) => [item]),
-        options.chunksize,
-      ),
-      options,
-    );
+    return this.#withCallbacks(this.#starmap<R>(task, items, options.chunksize, false), options);
   }
 
   /**
@@ -357,56 +353,90 @@ export class Pool implements AsyncDisposable {
     for (const [i, args] of argLists.entries()) {
       if (!Array.isArray(args)) throw new TypeError(`starmap() needs argument lists: item ${i} is not an array`);
     }
-    return this.#withCallbacks(this.#starmap<R>(task, argLists, options.chunksize), options);
+    return this.#withCallbacks(this.#starmap<R>(task, argLists, options.chunksize, true), options);
   }
 
-  #starmap<R>(task: Task, argLists: unknown[][], chunksizeOption: number | undefined): Future<R[]> {
-    let chunksize = positiveInteger("chunksize", chunksizeOption);
-    // Python's default, capped: chunks of a few hundred items keep every worker fed while the host sends
-    // the next chunk and reads the last one's results (25,000-item chunks left them idle in between)
-    if (chunksize === undefined) {
-      chunksize = Math.min(MAX_DEFAULT_CHUNKSIZE, Math.max(1, Math.ceil(argLists.length / (this.processes * 4))));
-    }
+  /** `map` (`spread` false: one argument per item) and `starmap` (`spread` true: an argument list per item). */
+  #starmap<R>(task: Task, items: unknown[], chunksizeOption: number | undefined, spread: boolean): Future<R[]> {
+    const chunksize = positiveInteger("chunksize", chunksizeOption) ?? 1;
     const result = new Future<R[]>();
-    const out = new Array<R>(argLists.length);
-    let left = Math.ceil(argLists.length / chunksize);
-    let failure: { error: unknown } | undefined;
-    if (left === 0) {
+    const n = items.length;
+    const out = new Array<R>(n);
+    if (n === 0) {
       result.setResult(out);
       return result;
     }
-    const settle = (): void => {
-      if (--left > 0) return;
-      if (failure) result.setException(failure.error);
-      else result.setResult(out);
+    // Calls are submitted as earlier ones finish, at most `window` in flight (refilled by halves): enough
+    // for tiny tasks to travel hundreds to a message, while the rest waits here rather than as queued jobs.
+    const window = Math.max(2 * this.processes, Math.ceil((MAP_ITEMS_PER_PROCESS * this.processes) / chunksize));
+    let next = 0; // the next item to submit
+    let inFlight = 0; // calls
+    let filling = false;
+    let failure: { error: unknown } | undefined;
+    let fed!: () => void;
+    const feeding = new Promise<void>((resolve) => {
+      fed = resolve;
+    });
+    this.#feeding.add(feeding);
+    const doneFeeding = (): void => {
+      this.#feeding.delete(feeding);
+      fed();
     };
-    for (let start = 0; start < argLists.length; start += chunksize) {
-      const offset = start;
-      if (chunksize === 1) {
-        this.#submit<R>(task, argLists[start]!).addDoneCallback((f) => {
-          if (f.cancelled()) failure ??= { error: new CancelledError() };
-          else {
-            const error = f.exceptionNow();
-            if (error !== undefined) failure ??= { error };
-            else out[offset] = f.resultNow();
-          }
-          settle();
-        });
-      } else {
-        this.#submitChunk<R>(task, argLists.slice(start, start + chunksize)).addDoneCallback((f) => {
-          if (f.cancelled()) failure ??= { error: new CancelledError() };
-          else {
-            const error = f.exceptionNow();
-            if (error !== undefined) failure ??= { error };
-            else {
-              const values = f.resultNow();
-              for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
-            }
-          }
-          settle();
-        });
+    const onDone = (offset: number, f: Future<R> | Future<R[]>): void => {
+      if (f.cancelled()) failure ??= { error: new CancelledError() };
+      else {
+        const error = f.exceptionNow();
+        if (error !== undefined) failure ??= { error };
+        else if (chunksize === 1) out[offset] = f.resultNow() as R;
+        else {
+          const values = f.resultNow() as R[];
+          for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
+        }
       }
-    }
+      inFlight--;
+      step();
+    };
+    const fill = (): void => {
+      filling = true;
+      try {
+        while (next < n && inFlight < window) {
+          const offset = next;
+          next = Math.min(n, next + chunksize);
+          inFlight++;
+          let future: Future<R> | Future<R[]>;
+          try {
+            if (chunksize > 1) {
+              const chunk = items.slice(offset, next);
+              future = this.#submitChunk<R>(task, spread ? (chunk as unknown[][]) : chunk.map((item) => [item]));
+            } else {
+              future = spread
+                ? this.#submit<R>(task, items[offset] as unknown[])
+                : (this.#executor.submit(task, items[offset]) as Future<R>);
+            }
+          } catch (error) {
+            // closed by terminate(), or broken, since the map began: the items left fail it
+            inFlight--;
+            failure ??= { error: this.#state === "TERMINATE" ? new CancelledError() : error };
+            next = n;
+            break;
+          }
+          future.addDoneCallback((f) => onDone(offset, f));
+        }
+      } finally {
+        filling = false;
+      }
+      if (next >= n) doneFeeding();
+    };
+    const step = (): void => {
+      if (filling) return;
+      if (next < n && inFlight <= window >> 1) fill();
+      if (inFlight === 0 && next >= n && !result.done()) {
+        if (failure) result.setException(failure.error);
+        else result.setResult(out);
+      }
+    };
+    fill();
+    step();
     return result;
   }
 
@@ -498,7 +528,9 @@ export class Pool implements AsyncDisposable {
   close(): void {
     if (this.#state !== "RUN") return;
     this.#state = "CLOSE";
-    void this.#executor.shutdown({ wait: false });
+    // a map still submitting its items finishes that first (Python's map_async queued them all at once)
+    if (this.#feeding.size === 0) void this.#executor.shutdown({ wait: false });
+    else void Promise.all(this.#feeding).then(() => this.#executor.shutdown({ wait: false }));
   }
 
   /**
@@ -533,7 +565,9 @@ export class Pool implements AsyncDisposable {
    */
   join(): Promise<void> {
     if (this.#state === "RUN") return Promise.reject(new InvalidStateError("Pool is still running: close() it first"));
-    return this.#terminating ?? this.#executor.shutdown({ wait: true });
+    if (this.#terminating) return this.#terminating;
+    if (this.#feeding.size === 0) return this.#executor.shutdown({ wait: true });
+    return Promise.all(this.#feeding).then(() => this.#executor.shutdown({ wait: true }));
   }
 
   /**

@@ -131,19 +131,39 @@ describe("Pool", () => {
     expect(pulled - taken).toBeLessThanOrEqual(2 * 1024 + 1);
   });
 
-  it("map without chunksize sends Python's chunks, at most 256 items each", async () => {
-    const p = pool({ processes: 2 });
+  it("map without chunksize makes one call per item, at most 1,024 per process submitted at a time", async () => {
+    const p = pool({ processes: 1 });
     expect(await p.map(square, [1, 2, 3])).toEqual([1, 4, 9]);
     const before = p.stats().completed;
     const inputs = Array.from({ length: 3000 }, (_, i) => i);
-    expect(await p.map(square, inputs)).toEqual(inputs.map((x) => x * x));
-    expect(p.stats().completed - before).toBe(12); // ceil(3000 / 256) calls, not Python's 8 of 375
-    const small = p.stats().completed;
-    await p.map(
+    const result = p.mapAsync(square, inputs);
+    expect(p.stats().queued + p.stats().running).toBeLessThanOrEqual(1024); // the rest waits in the map
+    expect(await result.get()).toEqual(inputs.map((x) => x * x));
+    expect(p.stats().completed - before).toBe(3000); // one call per item (Python's default: 4 chunks)
+    const chunked = p.stats().completed;
+    await p.map(square, inputs, { chunksize: 1000 });
+    expect(p.stats().completed - chunked).toBe(3); // an explicit chunksize as given
+  });
+
+  it("mapAsync, then close() and join(): every item is run, even those not yet submitted at close()", async () => {
+    const p = pool({ processes: 2 });
+    const inputs = Array.from({ length: 5000 }, (_, i) => i);
+    const result = p.mapAsync(square, inputs);
+    p.close();
+    await p.join();
+    expect(await result.get()).toEqual(inputs.map((x) => x * x));
+  });
+
+  it("map rejects with CancelledError when the pool is terminated before it has submitted every item", async () => {
+    const p = pool({ processes: 1 });
+    const result = p.mapAsync(
       square,
-      Array.from({ length: 80 }, (_, i) => i),
+      Array.from({ length: 5000 }, (_, i) => i),
     );
-    expect(p.stats().completed - small).toBe(8); // Python's: 8 chunks of 10
+    await p.terminate();
+    expect(await result.wait().then(() => result.successful())).toBe(false);
+    const error = await result.get().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
   });
 
   it("apply resolves to the result; applyAsync returns an AsyncResult with callbacks", async () => {
