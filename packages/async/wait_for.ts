@@ -21,7 +21,10 @@ export interface WaitForTimeoutOptions {
  * ms). On timeout it rejects with `TimeoutError` and cancels `aw` as far as JavaScript allows: an
  * {@linkcode AsyncTask} is `cancel()`ed; a function `(signal) => promise` is called with a signal that
  * aborts then; a plain promise cannot be cancelled and keeps running. Wrap a task in `shield()` to
- * keep it running. `ms` of `null` or `Infinity` waits forever; negative counts as 0.
+ * keep it running. `ms` of `null` or `Infinity` waits forever; negative counts as 0. With 0 (as in
+ * Python) a function is never called and a task that is not done is cancelled (one not started yet
+ * never runs): both time out at once; a done task gives its result, and a promise gets until the
+ * next macrotask to settle.
  *
  * @typeParam T The result type.
  * @param aw A promise, an AsyncTask, or a function given an AbortSignal.
@@ -46,6 +49,16 @@ export function waitFor<T>(
 ): Promise<T> {
   const delay = ms === null ? Number.POSITIVE_INFINITY : checkDelay(ms, "waitFor() ms");
   const outer = checkSignal(options?.signal);
+  if (delay === 0 && outer?.aborted !== true) {
+    // asyncio's wait_for(aw, 0): a done awaitable gives its result; anything else is cancelled before
+    // it gets to run (a coroutine is never started) and times out.
+    if (aw instanceof AsyncTask && aw.done()) return Promise.resolve(aw);
+    if (typeof aw === "function" || aw instanceof AsyncTask) {
+      const error = new TimeoutError("waitFor() timed out after 0 ms");
+      if (aw instanceof AsyncTask) aw.cancel(error);
+      return Promise.reject(error);
+    }
+  }
   let controller: AbortController | undefined;
   let p: PromiseLike<T> | T;
   if (typeof aw === "function") {
