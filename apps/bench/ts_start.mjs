@@ -42,7 +42,9 @@ if (args.sample) {
 
 const hostFlags = args["host-tsx"] ? ["--import", import.meta.resolve("tsx")] : [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`Node.js ${process.version}${hostFlags.length ? ", host under tsx" : ""}, ${REPS} samples each, CPU ms per worker start (median, min-max)\n`);
+console.log(
+  `Node.js ${process.version}${hostFlags.length ? ", host under tsx" : ""}, ${REPS} samples each, CPU ms per worker start (median, min-max)\n`,
+);
 console.log("| transport | workers at once | .mjs | .ts | .ts ÷ .mjs |");
 console.log("|---|---:|---:|---:|---:|");
 for (const kind of ["thread", "process"]) {
@@ -51,7 +53,13 @@ for (const kind of ["thread", "process"]) {
     for (const ext of ["mjs", "ts"]) {
       const r = spawnSync(
         process.execPath,
-        [...hostFlags, new URL(import.meta.url).pathname, `--sample=${kind}`, `--count=${COUNTS[kind]}`, `--ext=${ext}`],
+        [
+          ...hostFlags,
+          new URL(import.meta.url).pathname,
+          `--sample=${kind}`,
+          `--count=${COUNTS[kind]}`,
+          `--ext=${ext}`,
+        ],
         { encoding: "utf8", timeout: 300_000 },
       );
       if (r.status !== 0) throw new Error(`sample failed: ${r.stderr}`);
