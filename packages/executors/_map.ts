@@ -215,11 +215,6 @@ async function* generate<T, R>(
       if ((++read & 7) === 0 || read < 8) {
         const t = clock();
         if (t - slice >= FILL_SLICE_MS) {
-          if (values.length > 0) {
-            submit(values);
-            values = [];
-            left--;
-          }
           await undefined; // the pump (a microtask queued by the first submit) dispatches what was read
           slice = clock();
           left = Math.min(left, room());
@@ -234,7 +229,8 @@ async function* generate<T, R>(
     let left = room();
     while (left > 0 && !exhausted) {
       // read a group of items, then submit them together (one pump, few messages)
-      const size = Math.min(group, left * chunksize);
+      // (whole chunks: only the input's end makes a short one)
+      const size = Math.min(Math.ceil(group / chunksize) * chunksize, left * chunksize);
       const values: unknown[] = [];
       const start = clock();
       while (values.length < size) {

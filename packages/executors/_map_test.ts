@@ -277,6 +277,26 @@ describe("runMap() with default options", () => {
     expect(out).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
   });
 
+  it("honours an explicit chunksize over an async input too: whole chunks, a short one only at the end", async () => {
+    const { executor, submitted } = handExecutor();
+    async function* input() {
+      for (let i = 0; i < 10; i++) yield i;
+    }
+    const it = runMap<number, number>(executor, task, input(), { chunksize: 3 }, 2, true, () => 0);
+    const out: number[] = [];
+    let step = it.next();
+    for (;;) {
+      await turns();
+      for (const s of submitted) if (!s.future.done()) s.future.setResult((s.arg as number[]).map((x) => x * 10));
+      const r = await step;
+      if (r.done) break;
+      out.push(r.value);
+      step = it.next();
+    }
+    expect(submitted.map((s) => s.arg)).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
+    expect(out).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+  });
+
   it("reads an async input in groups submitted together", async () => {
     const { executor, submitted } = handExecutor();
     async function* input() {
