@@ -5,8 +5,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DownloadError, downloadUserPicture, downloadUserPictureTask } from "./download.ts";
-import { type RandomUserServer, startServer } from "./server.ts";
+import {
+  DownloadError,
+  downloadUserPicture,
+  downloadUserPictureTask,
+  fetchUserPicture,
+  fetchUserPictureTask,
+} from "./download.ts";
+import { type RandomUserServer, SERVICE_ERROR_MESSAGE, startServer } from "./server.ts";
 
 /** How long to wait for a request to reach a server: generous, for a loaded machine. */
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -113,10 +119,15 @@ describe("downloadUserPicture()", () => {
 
   it("rejects the service's { error } answer with a DownloadError naming the id", async () => {
     const server = await serve({ failSeeds: [456] });
-    const error = await downloadUserPicture(456, { baseUrl: server.url, outDir: dir }).catch((e: unknown) => e);
+    const error = await downloadUserPicture(456, { baseUrl: server.url, outDir: dir, retries: 0 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DownloadError);
     expect((error as DownloadError).id).toBe("456");
-    expect((error as DownloadError).message).toMatch(/id "456" \(status 500\): Uh oh, something has gone wrong/);
+    expect((error as DownloadError).url).toBe(`${server.url}/api/?seed=456`);
+    expect((error as DownloadError).message).toBe(
+      `The user service answered 500 for id "456" at ${server.url}/api/?seed=456: ${SERVICE_ERROR_MESSAGE}`,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -134,7 +145,12 @@ describe("downloadUserPicture()", () => {
 
   it.each([
     ["invalid JSON", 200, "<html>", /invalid JSON for id "3"/],
-    ["a status without { error }", 503, "{}", /answered 503 for id "3"/],
+    [
+      "a status without { error }",
+      404,
+      "{}",
+      /answered 404 for id "3" at http:\/\/127\.0\.0\.1:\d+\/api\/\?seed=3: \{\}/,
+    ],
     ["no results", 200, '{"results":[]}', /no results\[0\]\.picture\.large for id "3"/],
   ])("rejects %s with a DownloadError", async (_name, status, body, message) => {
     const baseUrl = await fakeService(
@@ -144,7 +160,7 @@ describe("downloadUserPicture()", () => {
         res.end(body);
       },
     );
-    const error = await downloadUserPicture(3, { baseUrl, outDir: dir }).catch((e: unknown) => e);
+    const error = await downloadUserPicture(3, { baseUrl, outDir: dir, retries: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadError);
     expect((error as Error).message).toMatch(message);
   });
@@ -152,7 +168,7 @@ describe("downloadUserPicture()", () => {
   it("rejects an unreachable service with a DownloadError whose cause is the network error", async () => {
     const baseUrl = await fakeService(() => {});
     await Promise.all(closers.splice(0).map((close) => close()));
-    const error = await downloadUserPicture(4, { baseUrl, outDir: dir }).catch((e: unknown) => e);
+    const error = await downloadUserPicture(4, { baseUrl, outDir: dir, retries: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadError);
     expect((error as Error).message).toMatch(/Cannot reach .* for id "4"/);
     expect((error as Error).cause).toBeInstanceOf(TypeError);
@@ -163,7 +179,7 @@ describe("downloadUserPicture()", () => {
       res.writeHead(500, { "Content-Type": "image/jpeg" });
       res.end("oops");
     });
-    const error = await downloadUserPicture(11, { baseUrl, outDir: dir }).catch((e: unknown) => e);
+    const error = await downloadUserPicture(11, { baseUrl, outDir: dir, retries: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadError);
     expect((error as Error).message).toMatch(/picture of id "11" answered 500/);
     expect(await readdir(dir)).toEqual([]);
@@ -185,9 +201,9 @@ describe("downloadUserPicture()", () => {
       res.writeHead(200, { "Content-Type": "image/jpeg", "Content-Length": "100000" });
       res.write(Buffer.alloc(1000, 0xff), () => setImmediate(() => res.socket?.destroy()));
     });
-    const error = await downloadUserPicture(13, { baseUrl, outDir: dir }).catch((e: unknown) => e);
+    const error = await downloadUserPicture(13, { baseUrl, outDir: dir, retries: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadError);
-    expect((error as Error).message).toMatch(/Cannot save the picture of id "13"/);
+    expect((error as Error).message).toMatch(/The picture of id "13" was cut off: http:\/\/127\.0\.0\.1:\d+\/picture$/);
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -238,6 +254,175 @@ describe("downloadUserPicture()", () => {
   );
 });
 
+describe("retries and timeouts", () => {
+  /** No file and no temporary file in the output folder (it may not exist). */
+  async function nothingWritten(): Promise<void> {
+    expect(existsSync(dir) ? await readdir(dir) : []).toEqual([]);
+  }
+
+  it("waits for a 429's Retry-After, then succeeds, counting the retry", async () => {
+    let calls = 0;
+    const baseUrl = await fakeService(
+      (_req, res) => {
+        res.writeHead(200, { "Content-Type": "image/jpeg" });
+        res.end(Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+      },
+      (_req, res) => {
+        if (++calls === 1) {
+          res.writeHead(429, { "Retry-After": "1", "Content-Type": "application/json" });
+          res.end('{"error":"slow down"}');
+          return;
+        }
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ results: [{ picture: { large: `${baseUrl}/picture` } }] }));
+      },
+    );
+    const started = performance.now();
+    const result = await fetchUserPicture(21, { baseUrl, outDir: dir, retryDelay: 1 });
+    // timers never fire early: the second try came at least Retry-After (1 s) later
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    expect(result).toEqual({ id: "21", path: join(dir, "21.jpg"), bytes: 4, retries: 1 });
+    expect(calls).toBe(2);
+    expect(await readdir(dir)).toEqual(["21.jpg"]);
+  });
+
+  it("answers the local server's 429s (rateLimit) by waiting, and every download ends written", async () => {
+    const server = await serve({ rateLimit: 1 });
+    const results = await Promise.all(
+      [1, 2, 3].map((id) => fetchUserPicture(id, { baseUrl: server.url, outDir: dir, retryDelay: 1 })),
+    );
+    expect(results.map((r) => r.path).sort()).toEqual(["1.jpg", "2.jpg", "3.jpg"].map((f) => join(dir, f)));
+    expect(results.reduce((sum, r) => sum + r.retries, 0)).toBe(server.stats().requests - 6);
+  });
+
+  it("gives up at once when Retry-After is beyond the retry time, saying so", async () => {
+    const baseUrl = await fakeService(
+      () => {},
+      (_req, res) => {
+        res.writeHead(429, { "Retry-After": "120" });
+        res.end();
+      },
+    );
+    const error = await fetchUserPicture(22, { baseUrl, outDir: dir, retryTime: 5000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(
+      /^The user service answered 429 for id "22" at http:\/\/127\.0\.0\.1:\d+\/api\/\?seed=22 \(gave up after 0 retries; the server asked to wait 120 s, beyond the 5000 ms retry time\)$/,
+    );
+    await nothingWritten();
+  });
+
+  it("gets through a burst of 500s from the local server (failFirst) within its retries", async () => {
+    const server = await serve({ failFirst: 3 });
+    const result = await fetchUserPicture(23, { baseUrl: server.url, outDir: dir, retryDelay: 1 });
+    expect(result.retries).toBe(3);
+    expect(server.stats().requests).toBe(5); // 4 API requests, 1 picture
+    expect(await readdir(dir)).toEqual(["23.jpg"]);
+  });
+
+  it("fails a longer burst after its retries, naming the id, the URL and the last cause", async () => {
+    const server = await serve({ failFirst: 10 });
+    const error = await fetchUserPicture(24, { baseUrl: server.url, outDir: dir, retries: 2, retryDelay: 1 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error).toMatchObject({ id: "24", url: `${server.url}/api/?seed=24`, retries: 2 });
+    expect((error as Error).message).toBe(
+      `The user service answered 500 for id "24" at ${server.url}/api/?seed=24: ${SERVICE_ERROR_MESSAGE} (gave up after 2 retries)`,
+    );
+    expect(server.stats().requests).toBe(3);
+    await nothingWritten();
+  });
+
+  it("does not retry a 4xx other than 429", async () => {
+    let calls = 0;
+    const baseUrl = await fakeService(
+      () => {},
+      (_req, res) => {
+        calls++;
+        res.writeHead(404);
+        res.end("Not found");
+      },
+    );
+    await expect(fetchUserPicture(25, { baseUrl, outDir: dir, retryDelay: 1 })).rejects.toThrow(
+      /^The user service answered 404 for id "25" at .*: Not found$/,
+    );
+    expect(calls).toBe(1);
+  });
+
+  it("starts over after a dropped connection (dropFirst), leaving no partial file", async () => {
+    const server = await serve({ dropFirst: 1 });
+    const result = await fetchUserPicture(26, { baseUrl: server.url, outDir: dir, retryDelay: 1 });
+    expect(result.retries).toBe(1);
+    expect(await readdir(dir)).toEqual(["26.jpg"]);
+    expect(result.bytes).toBe((await readFile(join(dir, "26.jpg"))).byteLength);
+  });
+
+  it("fails when every connection drops, naming the picture's URL, with no partial file", async () => {
+    const server = await serve({ dropFirst: 100 });
+    const error = await fetchUserPicture(27, { baseUrl: server.url, outDir: dir, retries: 1, retryDelay: 1 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(
+      /^The picture of id "27" was cut off: http:\/\/127\.0\.0\.1:\d+\/api\/portraits\/\w+\/\d+\.jpg \(gave up after 1 retry\)$/,
+    );
+    expect((error as Error).cause).toBeDefined();
+    await nothingWritten();
+  });
+
+  it("times out an API that never answers (stall), retries, then fails naming the URL", async () => {
+    const server = await serve({ stall: 1 });
+    const error = await fetchUserPicture(28, {
+      baseUrl: server.url,
+      outDir: dir,
+      retries: 1,
+      retryDelay: 1,
+      timeout: 200,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toBe(
+      `No answer from ${server.url}/api/?seed=28 for id "28" within 200 ms (gave up after 1 retry)`,
+    );
+    expect(server.stats().requests).toBe(2);
+    await nothingWritten();
+  });
+
+  it("times out a picture that stops coming (idle timeout), with no partial file", async () => {
+    const server = await serve({ trickle: 600_000 });
+    const error = await fetchUserPicture(29, {
+      baseUrl: server.url,
+      outDir: dir,
+      retries: 0,
+      timeout: 300,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^The picture of id "29" stalled for 300 ms: http:\/\/.*\.jpg$/);
+    await nothingWritten();
+  });
+
+  it("does not cut a slow picture that keeps coming (the timeout is per part)", async () => {
+    // 8 parts, 100 ms apart: 700 ms in all, more than the timeout, but never 400 ms without a part
+    const server = await serve({ trickle: 100 });
+    const result = await fetchUserPicture(30, { baseUrl: server.url, outDir: dir, retries: 0, timeout: 400 });
+    expect(result.retries).toBe(0);
+  });
+
+  it("ends a backoff at once when the signal aborts", async () => {
+    const server = await serve({ failFirst: 100 });
+    const controller = new AbortController();
+    const settled = fetchUserPicture(31, {
+      baseUrl: server.url,
+      outDir: dir,
+      retryDelay: 600_000,
+      retryTime: 6_000_000,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.stats().requests).toBe(1), WAIT);
+    controller.abort("stop");
+    expect(await settled).toBe("stop");
+    await nothingWritten();
+  });
+});
+
 describe("downloadUserPictureTask", () => {
   it("names the exported function of the download module", async () => {
     expect(downloadUserPictureTask.name).toBe("downloadUserPicture");
@@ -251,5 +436,17 @@ describe("downloadUserPictureTask", () => {
     const args = structuredClone([222, { baseUrl: server.url, outDir: dir }] as const);
     const path = await downloadUserPicture(...args);
     expect(structuredClone(path)).toBe(join(dir, "222.jpg"));
+  });
+
+  it("has fetchUserPictureTask beside it, giving the size and the retries", async () => {
+    expect(fetchUserPictureTask.name).toBe("fetchUserPicture");
+    const server = await serve();
+    const result = await fetchUserPicture(...structuredClone([223, { baseUrl: server.url, outDir: dir }] as const));
+    expect(structuredClone(result)).toEqual({
+      id: "223",
+      path: join(dir, "223.jpg"),
+      bytes: expect.any(Number),
+      retries: 0,
+    });
   });
 });

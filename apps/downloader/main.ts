@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isMainModule } from "@cc/core";
 import cliProgress from "cli-progress";
@@ -115,6 +117,30 @@ function httpUrl(value: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
+function rate(name: string) {
+  return (value: string): number => {
+    const n = /^\d*\.?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!(n >= 0 && n <= 1))
+      throw new InvalidArgumentError(`The ${name} must be a number from 0 to 1: received "${value}"`);
+    return n;
+  };
+}
+
+const VERSION: string = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+    if (pkg.version) return pkg.version;
+  } catch {
+    // run from the sources: package.json is beside main.ts
+  }
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+})();
+
 interface ParsedOptions {
   ids: number[];
   count?: number;
@@ -125,6 +151,12 @@ interface ParsedOptions {
   real?: boolean;
   baseUrl?: string;
   latency: number;
+  failRate: number;
+  rateLimit: number;
+  stall: number;
+  retries: number;
+  retryTime: number;
+  timeout: number;
   quiet?: boolean;
 }
 
@@ -162,7 +194,44 @@ function program(stdout: CliStream, stderr: CliStream): Command {
         .argParser(nonNegativeInteger("latency"))
         .conflicts(["real", "baseUrl"]),
     )
+    .addOption(
+      new Option("--fail-rate <p>", "probability (0-1) that the local server answers an API request with a 500")
+        .default(0)
+        .argParser(rate("fail rate"))
+        .conflicts(["real", "baseUrl"]),
+    )
+    .addOption(
+      new Option(
+        "--rate-limit <n>",
+        "API requests per second the local server answers; the others get 429 + Retry-After",
+      )
+        .default(0, "no limit")
+        .argParser(nonNegativeInteger("rate limit"))
+        .conflicts(["real", "baseUrl"]),
+    )
+    .addOption(
+      new Option("--stall <p>", "probability (0-1) that the local server never answers an API request")
+        .default(0)
+        .argParser(rate("stall"))
+        .conflicts(["real", "baseUrl"]),
+    )
+    .addOption(
+      new Option("--retries <n>", "retries per download on a 5xx, 429, connection error or timeout")
+        .default(4)
+        .argParser(nonNegativeInteger("retries")),
+    )
+    .addOption(
+      new Option("--retry-time <ms>", "the most time a download's tries and waits may take")
+        .default(30_000)
+        .argParser(positiveInteger("retry time")),
+    )
+    .addOption(
+      new Option("--timeout <ms>", "per request: the longest wait to connect, for the headers, or between two parts")
+        .default(10_000)
+        .argParser(positiveInteger("timeout")),
+    )
     .addOption(new Option("--quiet", "print nothing but errors"))
+    .version(VERSION, "-V, --version", "print the version")
     .addHelpText("after", `\nModels:\n${MODELS.map((m) => `  ${m.name.padEnd(width)}  ${m.description}`).join("\n")}\n`)
     .helpOption("-h, --help", "show this help")
     .showHelpAfterError("(run with --help for usage)")
@@ -205,8 +274,19 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     if (!quiet) stdout.write(`${line}\n`);
   };
 
+  // `npm run demo` runs in the package's folder: --out is relative to where the user typed it (INIT_CWD)
+  const userDir = process.env.npm_lifecycle_event === "demo" ? process.env.INIT_CWD : undefined;
+  const outDir = userDir ? resolve(userDir, opts.out) : opts.out;
   const started = performance.now();
-  await using local = opts.real || opts.baseUrl ? undefined : await startServer({ latency: opts.latency });
+  await using local =
+    opts.real || opts.baseUrl
+      ? undefined
+      : await startServer({
+          latency: opts.latency,
+          failRate: opts.failRate,
+          rateLimit: opts.rateLimit,
+          stall: opts.stall,
+        });
   const baseUrl = local?.url ?? opts.baseUrl ?? RANDOMUSER_URL;
   say(
     `Downloading ${ids.length} picture${ids.length === 1 ? "" : "s"} from ${local ? `a local stand-in for randomuser.me at ${baseUrl}` : baseUrl}` +
@@ -229,6 +309,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   bar?.start(ids.length, 0, { failed });
   const onSettled = (outcome: DownloadOutcome): void => {
     if (!outcome.ok) failed++;
+    if (signal?.aborted) {
+      bar?.increment(1, { failed });
+      return; // interrupted: the summary says how many were not written, not one line each
+    }
     if (bar) bar.increment(1, { failed });
     else if (outcome.ok) say(`  ok    ${outcome.id} -> ${outcome.path}`);
     else if (!quiet) stdout.write(`  FAIL  ${outcome.id}: ${message(outcome.error)}\n`);
@@ -236,20 +320,24 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 
   const outcomes = await model.run(ids, {
     baseUrl,
-    outDir: opts.out,
+    outDir,
     concurrency: opts.concurrency,
+    retry: { retries: opts.retries, retryTime: opts.retryTime, timeout: opts.timeout },
     onSettled,
     ...(signal ? { signal } : {}),
   });
   bar?.stop();
   const elapsed = Math.round(performance.now() - started);
   const failures = outcomes.filter((o) => !o.ok);
+  const retries = outcomes.reduce((sum, o) => sum + o.retries, 0);
   for (const outcome of failures) {
-    if (!outcome.ok && (bar || quiet)) stderr.write(`error: id ${outcome.id}: ${message(outcome.error)}\n`);
+    if (!outcome.ok && (bar || quiet) && !signal?.aborted) {
+      stderr.write(`error: id ${outcome.id}: ${message(outcome.error)}\n`);
+    }
   }
   say(
     `Done: ${outcomes.length - failures.length} file${outcomes.length - failures.length === 1 ? "" : "s"} written to ${opts.out}/, ` +
-      `${failures.length} failed, ${elapsed} ms${signal?.aborted ? " (interrupted)" : ""}`,
+      `${failures.length} failed, ${retries} ${retries === 1 ? "retry" : "retries"}, ${elapsed} ms${signal?.aborted ? " (interrupted)" : ""}`,
   );
   if (signal?.aborted) return EXIT.interrupted;
   return failures.length > 0 ? EXIT.failed : EXIT.ok;

@@ -49,7 +49,7 @@ describe("node dist/main.js", () => {
       expect([...(await readFile(join(out, file))).subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
     }
     expect(run.stdout).toMatch(/local stand-in for randomuser\.me at http:\/\/127\.0\.0\.1:\d+/);
-    expect(run.stdout).toMatch(/Done: 6 files written to .*, 0 failed, \d+ ms/);
+    expect(run.stdout).toMatch(/Done: 6 files written to .*, 0 failed, 0 retries, \d+ ms/);
     for (const id of DEFAULT_IDS) expect(run.stdout).toContain(`ok    ${id} -> ${join(out, `${id}.jpg`)}`);
   });
 
@@ -112,19 +112,105 @@ describe("node dist/main.js against a failing server", () => {
   it.each(["sequential", "async"])(
     "--model %s exits 1, names the failed id and still writes the others",
     async (model) => {
-      const run = await cli(["--base-url", server.url, "--model", model, "--out", "o"], dir);
+      const run = await cli(["--base-url", server.url, "--model", model, "--out", "o", "--retries", "1"], dir);
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/FAIL {2}456: The user service failed for id "456" \(status 500\): Uh oh/);
-      expect(run.stdout).toMatch(/Done: 5 files written to o\/, 1 failed, \d+ ms/);
+      expect(run.stdout).toContain(
+        `FAIL  456: The user service answered 500 for id "456" at ${server.url}/api/?seed=456: Uh oh, something has gone wrong.`,
+      );
+      expect(run.stdout).toMatch(/Done: 5 files written to o\/, 1 failed, 1 retry, \d+ ms/);
       expect((await readdir(join(dir, "o"))).sort()).toEqual(["111.jpg", "123.jpg", "222.jpg", "333.jpg", "789.jpg"]);
     },
   );
 
   it("with --quiet prints only the failure, on stderr", async () => {
-    const run = await cli(["--base-url", server.url, "--quiet", "--out", "o"], dir);
+    const run = await cli(["--base-url", server.url, "--quiet", "--out", "o", "--retries", "0"], dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/^error: id 456: The user service failed for id "456"/);
+    expect(run.stderr).toMatch(/^error: id 456: The user service answered 500 for id "456"/);
+  });
+});
+
+describe("node dist/main.js on a network that fails", () => {
+  const servers: RandomUserServer[] = [];
+  async function serve(options: Parameters<typeof startServer>[0]): Promise<RandomUserServer> {
+    const server = await startServer(options);
+    servers.push(server);
+    return server;
+  }
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  /** The files in the output folder, temporary ones included. */
+  const files = (out: string): string[] => (existsSync(out) ? readdirSync(out).sort() : []);
+
+  it("--rate-limit: the local server's 429s are waited out (Retry-After) and every picture is written", async () => {
+    const run = await cli(["--rate-limit", "2", "--ids", "1,2,3,4", "--out", "o"], dir);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(files(join(dir, "o"))).toEqual(["1.jpg", "2.jpg", "3.jpg", "4.jpg"]);
+    expect(run.stdout).toMatch(/Done: 4 files written to o\/, 0 failed, \d+ retr(y|ies), \d+ ms/);
+  });
+
+  it.each(["async", "threads", "processes"])(
+    "--model %s gets through a 500 burst and counts the retries",
+    async (model) => {
+      const server = await serve({ failFirst: 2 });
+      const run = await cli(
+        ["--base-url", server.url, "--model", model, "--ids", "5", "--out", "o", "--concurrency", "1"],
+        dir,
+      );
+      expect(run.code).toBe(0);
+      expect(files(join(dir, "o"))).toEqual(["5.jpg"]);
+      expect(run.stdout).toMatch(/Done: 1 file written to o\/, 0 failed, 2 retries, \d+ ms/);
+    },
+  );
+
+  it("a dropped connection is retried; when every one drops, exits 1 naming the picture's URL, no partial file", async () => {
+    const once = await serve({ dropFirst: 1 });
+    const recovered = await cli(["--base-url", once.url, "--ids", "6", "--out", "a"], dir);
+    expect(recovered.code).toBe(0);
+    expect(files(join(dir, "a"))).toEqual(["6.jpg"]);
+    const always = await serve({ dropFirst: 1000 });
+    const run = await cli(["--base-url", always.url, "--ids", "7", "--out", "b", "--retries", "1"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /FAIL {2}7: The picture of id "7" was cut off: http:\/\/127\.0\.0\.1:\d+\/api\/portraits\/\w+\/\d+\.jpg \(gave up after 1 retry\)/,
+    );
+    expect(run.stdout).toMatch(/Done: 0 files written to b\/, 1 failed, 1 retry/);
+    expect(files(join(dir, "b"))).toEqual([]);
+  });
+
+  it("--stall 1: an API that never answers times out per request and exits 1 naming the id and URL", async () => {
+    const run = await cli(["--stall", "1", "--timeout", "200", "--retries", "1", "--ids", "8", "--out", "o"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /FAIL {2}8: No answer from http:\/\/127\.0\.0\.1:\d+\/api\/\?seed=8 for id "8" within 200 ms \(gave up after 1 retry\)/,
+    );
+    expect(files(join(dir, "o"))).toEqual([]);
+  });
+
+  it("--fail-rate 1 fails every download after its retries, exit 1", async () => {
+    const run = await cli(["--fail-rate", "1", "--retries", "0", "--ids", "9,10", "--out", "o"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/Done: 0 files written to o\/, 2 failed, 0 retries/);
+    expect(files(join(dir, "o"))).toEqual([]);
+  });
+
+  it.each([
+    [["--fail-rate", "2"], /The fail rate must be a number from 0 to 1: received "2"/],
+    [["--stall", "x"], /The stall must be a number from 0 to 1/],
+    [["--rate-limit", "-1"], /The rate limit must be a non-negative integer/],
+    [["--timeout", "0"], /The timeout must be an integer from 1/],
+    [["--real", "--stall", "0.5"], /'--stall <p>' cannot be used with option '--real'/],
+  ])("exits 2 for %j", async (args, message) => {
+    const run = await cli(args, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("--version prints the app's version and exits 0", async () => {
+    const run = await cli(["--version"], dir);
+    expect(run).toEqual({ code: 0, stdout: "0.0.0\n", stderr: "" });
   });
 });
 
@@ -164,6 +250,7 @@ describe("main()", () => {
     controller.abort(new Error("Interrupted"));
     expect(await running).toBe(130);
     expect(stdout.text).toMatch(/0 files written.*6 failed/);
+    expect(stdout.text).not.toContain("FAIL"); // one summary line, not one per download
     expect(existsSync(join(dir, "o")) ? await readdir(join(dir, "o")) : []).toEqual([]);
   });
 });
@@ -258,7 +345,8 @@ describe.runIf(process.platform === "linux")("interrupting node dist/main.js whi
         process.kill(group ? -pid : pid, name);
         expect(await exited, output).toEqual({ code, signal: null });
         expect(readdirSync(out)).toEqual([]);
-        expect(output).toMatch(/Done: 0 files written to .*, 2 failed, \d+ ms \(interrupted\)/);
+        expect(output).toMatch(/Done: 0 files written to .*, 2 failed, 0 retries, \d+ ms \(interrupted\)/);
+        expect(output).not.toMatch(/FAIL|error:/); // one summary line, not one per download
         await until(() => !workers.some(alive), `the CLI's child processes ${workers.join(", ")} gone`, 5000);
       } finally {
         try {

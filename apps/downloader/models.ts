@@ -9,12 +9,21 @@ import { limit } from "@cc/async";
 import { ThreadPoolExecutor } from "@cc/executors";
 import { type Future, wait } from "@cc/futures";
 import { Pool, ProcessPoolExecutor } from "@cc/processes";
-import { downloadUserPicture, downloadUserPictureTask } from "./download.ts";
+import { type DownloadOptions, type DownloadResult, fetchUserPicture, fetchUserPictureTask } from "./download.ts";
 
 /** What one download gave: the saved path, or the error. */
 export type DownloadOutcome =
-  | { readonly id: number | string; readonly ok: true; readonly path: string }
-  | { readonly id: number | string; readonly ok: false; readonly error: unknown };
+  | {
+      readonly id: number | string;
+      readonly ok: true;
+      readonly path: string;
+      readonly bytes: number;
+      readonly retries: number;
+    }
+  | { readonly id: number | string; readonly ok: false; readonly error: unknown; readonly retries: number };
+
+/** The retry and timeout options of a download (structured-clonable, so they reach workers). */
+export type DownloadRetryOptions = Pick<DownloadOptions, "retries" | "retryTime" | "retryDelay" | "timeout">;
 
 /** Options every model receives. */
 export interface RunOptions {
@@ -22,6 +31,8 @@ export interface RunOptions {
   baseUrl: string;
   /** The output folder, passed to {@linkcode downloadUserPicture}. */
   outDir: string;
+  /** Retries and timeout of each download (the defaults of {@linkcode DownloadOptions} otherwise). */
+  retry?: DownloadRetryOptions;
   /** How many downloads may run at once (models that run one at a time ignore it). */
   concurrency: number;
   /** Stops the downloads that have not finished; they fail with the signal's reason. */
@@ -46,19 +57,22 @@ export interface DownloadModel {
 }
 
 async function settle(id: number | string, options: RunOptions): Promise<DownloadOutcome> {
-  const { baseUrl, outDir, signal } = options;
+  const { baseUrl, outDir, signal, retry } = options;
   let outcome: DownloadOutcome;
   try {
-    outcome = {
-      id,
-      ok: true,
-      path: await downloadUserPicture(id, signal ? { baseUrl, outDir, signal } : { baseUrl, outDir }),
-    };
+    const result = await fetchUserPicture(id, { ...retry, baseUrl, outDir, ...(signal ? { signal } : {}) });
+    outcome = { id, ok: true, path: result.path, bytes: result.bytes, retries: result.retries };
   } catch (error) {
-    outcome = { id, ok: false, error };
+    outcome = { id, ok: false, error, retries: retriesOf(error) };
   }
   options.onSettled?.(outcome);
   return outcome;
+}
+
+/** The retries a failed download made (a {@linkcode DownloadError}'s `retries`, also from a worker). */
+export function retriesOf(error: unknown): number {
+  const retries = (error as { retries?: unknown } | null)?.retries;
+  return typeof retries === "number" ? retries : 0;
 }
 
 /**
@@ -109,10 +123,10 @@ export const asyncModel: DownloadModel = {
 /** What the executor models need of an executor: cc's thread and process pools both fit. */
 interface DownloadExecutor extends AsyncDisposable {
   submitWith(
-    task: typeof downloadUserPictureTask,
-    args: Parameters<typeof downloadUserPicture>,
+    task: typeof fetchUserPictureTask,
+    args: Parameters<typeof fetchUserPicture>,
     options: { signal?: AbortSignal },
-  ): Future<string>;
+  ): Future<DownloadResult>;
 }
 
 /**
@@ -129,12 +143,12 @@ export function executorModel(
     description,
     usesConcurrency: true,
     async run(ids, options) {
-      const { baseUrl, outDir, signal } = options;
+      const { baseUrl, outDir, signal, retry } = options;
       await using executor = create(options.concurrency);
       const futures = ids.map((id) => {
         const future = executor.submitWith(
-          downloadUserPictureTask,
-          [id, { baseUrl, outDir }],
+          fetchUserPictureTask,
+          [id, { ...retry, baseUrl, outDir }],
           signal ? { signal } : {},
         );
         future.addDoneCallback((f) => options.onSettled?.(outcomeOf(id, f, signal)));
@@ -146,13 +160,20 @@ export function executorModel(
   };
 }
 
-function outcomeOf(id: number | string, future: Future<string>, signal: AbortSignal | undefined): DownloadOutcome {
+function outcomeOf(
+  id: number | string,
+  future: Future<DownloadResult>,
+  signal: AbortSignal | undefined,
+): DownloadOutcome {
   if (future.cancelled() || (signal?.aborted && future.exceptionNow() !== undefined)) {
     // stopped by the caller: report the caller's reason, whatever the stop looked like inside the pool
-    return { id, ok: false, error: signal?.aborted ? signal.reason : new Error(`download ${id} was cancelled`) };
+    const error = signal?.aborted ? signal.reason : new Error(`download ${id} was cancelled`);
+    return { id, ok: false, error, retries: 0 };
   }
   const error = future.exceptionNow();
-  return error === undefined ? { id, ok: true, path: future.resultNow() } : { id, ok: false, error };
+  if (error !== undefined) return { id, ok: false, error, retries: retriesOf(error) };
+  const { path, bytes, retries } = future.resultNow();
+  return { id, ok: true, path, bytes, retries };
 }
 
 /**

@@ -56,7 +56,31 @@ export interface ServerOptions {
    */
   failRate?: number;
   /**
-   * The random source for `failRate` and for the seed of a request without one.
+   * How many API requests, from the first, fail like the service does (status 500): a burst of errors
+   * that a client with retries gets through.
+   * @default {0}
+   */
+  failFirst?: number;
+  /**
+   * How many picture requests, from the first, are cut off: half the picture is sent, then the
+   * connection is dropped.
+   * @default {0}
+   */
+  dropFirst?: number;
+  /**
+   * The most API requests answered per second (a fixed one-second window); the others get 429 Too Many
+   * Requests with `Retry-After` (whole seconds, as servers send it). 0: no limit.
+   * @default {0}
+   */
+  rateLimit?: number;
+  /**
+   * The probability (0–1) that an API request is never answered (the connection stays open, silent,
+   * until the client gives up or the server closes).
+   * @default {0}
+   */
+  stall?: number;
+  /**
+   * The random source for `failRate`, `stall` and for the seed of a request without one.
    * @default {Math.random}
    */
   random?: () => number;
@@ -120,7 +144,18 @@ const PORTRAIT_PATH = /^\/api\/portraits\/(?:(med|thumb)\/)?(men|women)\/(\d{1,2
  * ```
  */
 export async function startServer(options: ServerOptions = {}): Promise<RandomUserServer> {
-  const { host = "127.0.0.1", port = 0, latency = 0, trickle = 0, failRate = 0, random = Math.random } = options;
+  const {
+    host = "127.0.0.1",
+    port = 0,
+    latency = 0,
+    trickle = 0,
+    failRate = 0,
+    failFirst = 0,
+    dropFirst = 0,
+    rateLimit = 0,
+    stall = 0,
+    random = Math.random,
+  } = options;
   if (!(Number.isFinite(latency) && latency >= 0)) {
     throw new RangeError(`The latency must be a non-negative number of milliseconds: received ${latency}`);
   }
@@ -130,6 +165,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RandomUs
   if (!(failRate >= 0 && failRate <= 1)) {
     throw new RangeError(`The failRate must be between 0 and 1: received ${failRate}`);
   }
+  if (!(stall >= 0 && stall <= 1)) {
+    throw new RangeError(`The stall must be between 0 and 1: received ${stall}`);
+  }
+  for (const [name, value] of [
+    ["failFirst", failFirst],
+    ["dropFirst", dropFirst],
+    ["rateLimit", rateLimit],
+  ] as const) {
+    if (!(Number.isSafeInteger(value) && value >= 0)) {
+      throw new RangeError(`The ${name} must be a non-negative integer: received ${value}`);
+    }
+  }
+  let apiRequests = 0;
+  let pictureRequests = 0;
+  let window = { start: 0, count: 0 };
   const failSeeds = new Set([...(options.failSeeds ?? [])].map(String));
   const stats: ServerStats = { requests: 0, inFlight: 0, maxInFlight: 0 };
   const timers = new Set<NodeJS.Timeout>();
@@ -157,7 +207,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RandomUs
         "Access-Control-Allow-Origin": "*",
       });
       if (req.method === "HEAD") res.end();
-      else if (trickle === 0) res.end(bytes);
+      else if (++pictureRequests <= dropFirst) {
+        res.write(bytes.subarray(0, bytes.byteLength >> 1));
+        // let the half leave, then drop the connection
+        setImmediate(() => res.destroy());
+      } else if (trickle === 0) res.end(bytes);
       else sendInParts(res, bytes);
       return;
     }
@@ -173,7 +227,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RandomUs
       json(res, 400, { error: `This server only speaks json and pretty, not "${format}"` }, false);
       return;
     }
-    if (failSeeds.has(seed) || (failRate > 0 && random() < failRate)) {
+    apiRequests++;
+    if (rateLimit > 0) {
+      const now = Date.now();
+      if (now - window.start >= 1000) window = { start: now, count: 0 };
+      if (++window.count > rateLimit) {
+        const retryAfter = Math.max(1, Math.ceil((window.start + 1000 - now) / 1000));
+        res.setHeader("Retry-After", String(retryAfter));
+        json(res, 429, { error: "Too many requests: slow down" }, pretty);
+        return;
+      }
+    }
+    if (stall > 0 && random() < stall) return; // never answered
+    if (apiRequests <= failFirst || failSeeds.has(seed) || (failRate > 0 && random() < failRate)) {
       json(res, 500, { error: SERVICE_ERROR_MESSAGE }, pretty);
       return;
     }

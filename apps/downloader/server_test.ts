@@ -200,6 +200,43 @@ describe("startServer()", () => {
     expect((await fetch(`${always.url}/api/portraits/men/1.jpg`)).status).toBe(200);
   });
 
+  it("fails the first `failFirst` API requests with 500, then answers", async () => {
+    const server = await serve({ failFirst: 2 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${server.url}/api/?seed=1`)).status);
+    expect(statuses).toEqual([500, 500, 200]);
+  });
+
+  it("answers 429 with Retry-After beyond `rateLimit` API requests a second; pictures are not limited", async () => {
+    const server = await serve({ rateLimit: 2 });
+    const answers = await Promise.all([1, 2, 3].map((i) => fetch(`${server.url}/api/?seed=${i}`)));
+    const limited = answers.find((a) => a.status === 429) as Response;
+    // the three arrive within a second on any machine: the window starts with the first
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 429]);
+    expect(limited.headers.get("retry-after")).toBe("1");
+    expect(((await limited.json()) as { error: string }).error).toMatch(/Too many requests/);
+    expect((await fetch(`${server.url}/api/portraits/men/1.jpg`)).status).toBe(200);
+  });
+
+  it("cuts the first `dropFirst` pictures off half-way", async () => {
+    const server = await serve({ dropFirst: 1 });
+    const cut = await fetch(`${server.url}/api/portraits/men/1.jpg`);
+    await expect(cut.arrayBuffer()).rejects.toThrow(TypeError);
+    const whole = await fetch(`${server.url}/api/portraits/men/1.jpg`);
+    expect((await whole.arrayBuffer()).byteLength).toBe(Number(whole.headers.get("content-length")));
+  });
+
+  it("never answers a `stall` share of the API requests, until closed", async () => {
+    const server = await serve({ stall: 1 });
+    const settled = fetch(`${server.url}/api/?seed=1`).then(
+      () => "answered",
+      () => "failed",
+    );
+    await vi.waitFor(() => expect(server.stats().inFlight).toBe(1), WAIT);
+    await server.close();
+    expect(await settled).toBe("failed");
+  });
+
   it("answers after `latency` ms", async () => {
     const server = await serve({ latency: 80 });
     const started = performance.now();
@@ -256,6 +293,10 @@ describe("startServer()", () => {
     [{ latency: Number.NaN }, /latency .* received NaN/],
     [{ failRate: 1.5 }, /failRate .* received 1.5/],
     [{ trickle: -5 }, /trickle .* received -5/],
+    [{ stall: 2 }, /stall .* received 2/],
+    [{ failFirst: -1 }, /failFirst .* received -1/],
+    [{ dropFirst: 1.5 }, /dropFirst .* received 1.5/],
+    [{ rateLimit: -3 }, /rateLimit .* received -3/],
   ])("rejects bad options %o with a RangeError", async (options, message) => {
     await expect(startServer(options)).rejects.toThrow(RangeError);
     await expect(startServer(options)).rejects.toThrow(message);
