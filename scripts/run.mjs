@@ -2,8 +2,9 @@
 // Bootstrap for the README commands: `npm test`, `npm run demo`, `npm run build`, `npm run bench`, `npm run lint`.
 // On a machine that has only Node and npm, it installs the pinned pnpm into ./.tools (no global state),
 // installs the workspace with a frozen lockfile when needed, then runs the turbo pipeline.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodeBinDir, pinnedNodeVersions, resolveNodeVersion } from "./_node_versions.mjs";
@@ -113,10 +114,34 @@ ensureInstall();
 switch (task) {
   case "install":
     break;
-  case "demo":
-    run(pnpmBin, ["exec", "turbo", "run", "build", "--filter=downloader...", "--output-logs=errors-only"]);
-    run(pnpmBin, ["--filter", "downloader", "run", "demo", ...extra]);
+  case "demo": {
+    // Build quietly (turbo's banner and logs are shown only if the build fails), then run the CLI itself,
+    // not through `pnpm run`: its output and exit code come through unchanged (no ELIFECYCLE lines), and it
+    // runs in the folder the user typed `npm run demo` in, so `--out rel` means that folder's rel/.
+    const build = spawnSync(
+      pnpmBin,
+      ["exec", "turbo", "run", "build", "--filter=downloader...", "--output-logs=errors-only"],
+      { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+    if (build.error) throw build.error;
+    if (build.status !== 0) {
+      process.stdout.write(build.stdout);
+      process.stderr.write(build.stderr);
+      process.exit(build.status ?? 1);
+    }
+    const cli = spawn(process.execPath, [join(root, "apps", "downloader", "dist", "main.js"), ...extra], {
+      // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by npm, read here only (not a turbo task)
+      cwd: process.env.INIT_CWD ?? process.cwd(),
+      env,
+      stdio: "inherit",
+    });
+    // Ctrl-C reaches the CLI with the whole process group: it decides (summary, exit 130), this waits.
+    // A SIGTERM sent to this process alone is passed on.
+    process.on("SIGINT", () => {});
+    process.on("SIGTERM", () => cli.kill("SIGTERM"));
+    cli.on("exit", (code, signal) => process.exit(code ?? 128 + (signal ? osConstants.signals[signal] : 1)));
     break;
+  }
   case "lint":
     run(pnpmBin, ["exec", "biome", "check", ".", ...extra]);
     run(pnpmBin, ["exec", "turbo", "run", "typecheck", ...extra]);

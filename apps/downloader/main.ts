@@ -6,7 +6,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isMainModule } from "@cc/core";
 import cliProgress from "cli-progress";
@@ -314,7 +314,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       return; // interrupted: the summary says how many were not written, not one line each
     }
     if (bar) bar.increment(1, { failed });
-    else if (outcome.ok) say(`  ok    ${outcome.id} -> ${outcome.path}`);
+    else if (outcome.ok) say(`  ok    ${outcome.id} -> ${join(opts.out, basename(outcome.path))}`);
     else if (!quiet) stdout.write(`  FAIL  ${outcome.id}: ${message(outcome.error)}\n`);
   };
 
@@ -335,9 +335,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       stderr.write(`error: id ${outcome.id}: ${message(outcome.error)}\n`);
     }
   }
+  const written = outcomes.length - failures.length;
   say(
-    `Done: ${outcomes.length - failures.length} file${outcomes.length - failures.length === 1 ? "" : "s"} written to ${opts.out}/, ` +
-      `${failures.length} failed, ${retries} ${retries === 1 ? "retry" : "retries"}, ${elapsed} ms${signal?.aborted ? " (interrupted)" : ""}`,
+    `${signal?.aborted ? "Interrupted" : "Done"}: ${written} file${written === 1 ? "" : "s"} written to ${opts.out}/, ` +
+      `${failures.length} ${signal?.aborted ? "not downloaded" : "failed"}, ${retries} ${retries === 1 ? "retry" : "retries"}, ${elapsed} ms`,
   );
   if (signal?.aborted) return EXIT.interrupted;
   return failures.length > 0 ? EXIT.failed : EXIT.ok;

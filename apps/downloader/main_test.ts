@@ -17,9 +17,10 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], cwd: string): Promise<Run> {
+function cli(args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, timeout: 30_000 }, (error, stdout, stderr) => {
+    const options = { cwd, timeout: 30_000, ...(env ? { env: { ...process.env, ...env } } : {}) };
+    execFile(process.execPath, [CLI, ...args], options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -58,6 +59,19 @@ describe("node dist/main.js", () => {
     expect(run.code).toBe(0);
     expect((await readdir(join(dir, "output"))).sort()).toEqual(["1.jpg", "2.jpg"]);
     expect(run.stdout).toContain("(model sequential)");
+  });
+
+  it("under `npm run demo`, resolves --out against the folder the user ran it from (INIT_CWD)", async () => {
+    const user = join(dir, "user");
+    const run = await cli(["--ids", "3", "--out", "rel"], dir, { npm_lifecycle_event: "demo", INIT_CWD: user });
+    expect(run.code).toBe(0);
+    expect(readdirSync(join(user, "rel"))).toEqual(["3.jpg"]);
+    expect(existsSync(join(dir, "rel"))).toBe(false);
+    expect(run.stdout).toContain(`ok    3 -> ${join("rel", "3.jpg")}`);
+    // any other npm script (a test runner's, say) leaves the working folder alone
+    const other = await cli(["--ids", "4", "--out", "rel"], dir, { npm_lifecycle_event: "test", INIT_CWD: user });
+    expect(other.code).toBe(0);
+    expect(readdirSync(join(dir, "rel"))).toEqual(["4.jpg"]);
   });
 
   it("downloads --count ids from --start", async () => {
@@ -249,7 +263,7 @@ describe("main()", () => {
     });
     controller.abort(new Error("Interrupted"));
     expect(await running).toBe(130);
-    expect(stdout.text).toMatch(/0 files written.*6 failed/);
+    expect(stdout.text).toMatch(/^Interrupted: 0 files written to .*, 6 not downloaded, 0 retries, \d+ ms\n$/m);
     expect(stdout.text).not.toContain("FAIL"); // one summary line, not one per download
     expect(existsSync(join(dir, "o")) ? await readdir(join(dir, "o")) : []).toEqual([]);
   });
@@ -345,7 +359,7 @@ describe.runIf(process.platform === "linux")("interrupting node dist/main.js whi
         process.kill(group ? -pid : pid, name);
         expect(await exited, output).toEqual({ code, signal: null });
         expect(readdirSync(out)).toEqual([]);
-        expect(output).toMatch(/Done: 0 files written to .*, 2 failed, 0 retries, \d+ ms \(interrupted\)/);
+        expect(output).toMatch(/^Interrupted: 0 files written to .*, 2 not downloaded, 0 retries, \d+ ms$/m);
         expect(output).not.toMatch(/FAIL|error:/); // one summary line, not one per download
         await until(() => !workers.some(alive), `the CLI's child processes ${workers.join(", ")} gone`, 5000);
       } finally {
