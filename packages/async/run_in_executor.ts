@@ -5,6 +5,7 @@
  * @module
  */
 import type { Task } from "@cc/core";
+import { currentScopeSignal, enableCancelScopes } from "./_cancel_scope.ts";
 import { describe } from "./_util.ts";
 
 /**
@@ -15,6 +16,35 @@ import { describe } from "./_util.ts";
 export interface SubmitExecutor {
   /** Schedules `task(...args)` and returns a promise-like of its result (e.g. a Future). */
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): PromiseLike<R>;
+  /**
+   * Optional: `submit` with a `signal` that cancels the call (aborting the task's own signal in its
+   * worker), as `@cc/executors`' pools have. When present, {@linkcode runInExecutor} and
+   * {@linkcode toThread} use it to pass on the cancellation of the task that awaits them.
+   *
+   * @example
+   * ```ts
+   * import { createTask, type SubmitExecutor, toThread } from "@cc/async";
+   * import { task } from "@cc/core";
+   * let seen: AbortSignal | undefined;
+   * const pool: SubmitExecutor = {
+   *   submit: () => new Promise(() => {}),
+   *   submitWith: (_task, _args, { signal }) =>
+   *     new Promise((_, reject) => {
+   *       seen = signal; // a cc pool aborts the task's currentTask().signal in its worker
+   *       signal?.addEventListener("abort", () => reject(signal.reason));
+   *     }),
+   * };
+   * const registry = globalThis as Record<symbol, unknown>;
+   * registry[Symbol.for("cc.defaultThreadExecutor")] = () => pool; // what `import "@cc/executors"` does
+   * const t = createTask(() => toThread(task<() => void>("/srv/tasks.js", "crunch")));
+   * await new Promise((resolve) => setTimeout(resolve, 0)); // the task has submitted its call
+   * t.cancel();
+   * await t.catch(() => {});
+   * console.assert(seen?.aborted === true && t.cancelled());
+   * delete registry[Symbol.for("cc.defaultThreadExecutor")];
+   * ```
+   */
+  submitWith?<A extends unknown[], R>(task: Task<A, R>, args: A, options: { signal?: AbortSignal }): PromiseLike<R>;
 }
 
 /**
@@ -32,6 +62,13 @@ export const DEFAULT_THREAD_EXECUTOR: unique symbol = Symbol.for("cc.defaultThre
 /**
  * Runs `task(...args)` on `executor` and resolves to its result (Python's
  * `loop.run_in_executor(executor, func, *args)`). The executor is any {@linkcode SubmitExecutor}.
+ *
+ * Structured concurrency reaches the worker, which asyncio cannot do (a cancelled `run_in_executor`
+ * leaves its thread running): called inside a task (`createTask`, a `TaskGroup` child), a `timeout`,
+ * a `waitFor(fn)` or a `TaskGroup.run` body, and if the executor has `submitWith`, the call is submitted
+ * with that scope's signal, so cancelling the awaiting task (or its group, or a deadline) aborts the
+ * task's `currentTask().signal` in its worker and rejects at once. This tracking is on once
+ * `@cc/executors` is loaded or after the first `runInExecutor`/`toThread` call.
  *
  * @typeParam A The task's parameters.
  * @typeParam R The task's result.
@@ -60,7 +97,12 @@ export function runInExecutor<A extends unknown[], R>(
       new TypeError(`Cannot run in executor as it must have a submit() method: received ${describe(executor)}`),
     );
   }
+  enableCancelScopes();
+  const signal = currentScopeSignal();
   try {
+    if (signal !== undefined && typeof executor.submitWith === "function") {
+      return Promise.resolve(executor.submitWith(task, args, { signal })) as Promise<Awaited<R>>;
+    }
     return Promise.resolve(executor.submit(task, ...args)) as Promise<Awaited<R>>;
   } catch (error) {
     return Promise.reject(error);
@@ -72,7 +114,9 @@ export function runInExecutor<A extends unknown[], R>(
  * `asyncio.to_thread`). The default executor is provided by `@cc/executors`: import it once
  * (`import "@cc/executors"`) so that it registers itself under `Symbol.for("cc.defaultThreadExecutor")`.
  * Unlike Python's threads, the task runs in another V8 isolate: arguments and result are copied
- * (structured clone), so `task` must be a `Task` (module URL + export name), not a closure.
+ * (structured clone), so `task` must be a `Task` (module URL + export name), not a closure. Like
+ * {@linkcode runInExecutor}, it passes the cancellation of the awaiting task, `timeout` or `waitFor` on
+ * to the task's signal in its worker.
  *
  * @throws {Error} (rejects) If no default thread executor is registered
  *
@@ -87,6 +131,7 @@ export function runInExecutor<A extends unknown[], R>(
  * ```
  */
 export function toThread<A extends unknown[], R>(task: Task<A, R>, ...args: A): Promise<Awaited<R>> {
+  enableCancelScopes();
   const factory = (globalThis as Record<symbol, unknown>)[DEFAULT_THREAD_EXECUTOR];
   if (typeof factory !== "function") {
     return Promise.reject(

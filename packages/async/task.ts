@@ -4,6 +4,7 @@
  * @module
  */
 import { CancelledError, InvalidStateError } from "@cc/core";
+import { runInScope } from "./_cancel_scope.ts";
 import { checkFunction, isCancellation } from "./_util.ts";
 
 /** Options of {@linkcode createTask}. */
@@ -318,7 +319,8 @@ export class AsyncTask<T = unknown> implements PromiseLike<T> {
     this.#started = true;
     let p: T | PromiseLike<T>;
     try {
-      p = fn(this.#controller.signal);
+      const signal = this.#controller.signal;
+      p = runInScope(signal, () => fn(signal));
     } catch (error) {
       this.#fail(error);
       return;

@@ -4,6 +4,7 @@
  * @module
  */
 import { CancelledError, InvalidStateError } from "@cc/core";
+import { runInNestedScope } from "./_cancel_scope.ts";
 import { checkFunction, checkSignal, type Deferred, deferred, isCancellation } from "./_util.ts";
 import { ExceptionGroup } from "./exception_group.ts";
 import { AsyncTask, type CreateTaskOptions } from "./task.ts";
@@ -103,7 +104,7 @@ export class TaskGroup implements AsyncDisposable {
     const tg = new TaskGroup(options);
     let result: Awaited<R>;
     try {
-      result = await body(tg, tg.signal);
+      result = await runInNestedScope(tg.signal, () => body(tg, tg.signal));
     } catch (error) {
       await tg.#leave(true, error);
       throw error;

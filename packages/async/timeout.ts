@@ -6,6 +6,7 @@
 
 import { InvalidStateError, TimeoutError } from "@cc/core";
 import { abortable } from "./_abortable.ts";
+import { runInNestedScope } from "./_cancel_scope.ts";
 import { checkDelay, checkFunction, checkSignal, describe, LongTimer } from "./_util.ts";
 
 /** Options of {@linkcode Timeout}, {@linkcode timeout} and {@linkcode timeoutAt}. */
@@ -191,7 +192,7 @@ export function timeoutAt<T>(
   }
   let p: T | PromiseLike<T>;
   try {
-    p = fn(signal);
+    p = runInNestedScope(signal, () => fn(signal));
   } catch (error) {
     t[Symbol.dispose]();
     return Promise.reject(error);

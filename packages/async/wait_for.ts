@@ -4,6 +4,7 @@
  * @module
  */
 import { TimeoutError } from "@cc/core";
+import { runInNestedScope } from "./_cancel_scope.ts";
 import { checkDelay, checkSignal, LongTimer } from "./_util.ts";
 import { AsyncTask } from "./task.ts";
 
@@ -65,7 +66,8 @@ export function waitFor<T>(
     controller = new AbortController();
     if (outer?.aborted) return Promise.reject(outer.reason);
     try {
-      p = aw(controller.signal);
+      const signal = controller.signal;
+      p = runInNestedScope(signal, () => aw(signal));
     } catch (error) {
       return Promise.reject(error);
     }
