@@ -36,26 +36,16 @@ export interface Releaser extends Disposable {
   release(): void;
 }
 
-// A queued acquirer. `fn` is set for runExclusive waiters: the permit is used to run it.
+// A queued acquirer: resolved with the Releaser when it gets its permit.
 class Waiter {
-  resolve: (value: never) => void;
+  resolve: (value: Releaser) => void;
   reject: (reason: unknown) => void;
-  // biome-ignore lint/suspicious/noExplicitAny: the waiter runs whatever function the caller queued.
-  fn: ((...args: any[]) => unknown) | undefined;
-  args: unknown[] | undefined;
   signal: AbortSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   cancelled = false;
-  constructor(
-    resolve: (value: never) => void,
-    reject: (reason: unknown) => void,
-    fn: Waiter["fn"],
-    args: unknown[] | undefined,
-  ) {
+  constructor(resolve: (value: Releaser) => void, reject: (reason: unknown) => void) {
     this.resolve = resolve;
     this.reject = reject;
-    this.fn = fn;
-    this.args = args;
   }
 }
 
@@ -191,7 +181,7 @@ export class Semaphore {
       return this.#ready ?? (this.#ready = Promise.resolve(this.#releaser));
     }
     return new Promise<Releaser>((resolve, reject) => {
-      this.#enqueue(new Waiter(resolve as (v: never) => void, reject, undefined, undefined), signal);
+      this.#enqueue(new Waiter(resolve, reject), signal);
     });
   }
 
@@ -213,11 +203,7 @@ export class Semaphore {
       if (w.cancelled) continue;
       this.#live--;
       if (w.signal !== undefined) w.signal.removeEventListener("abort", w.onAbort as () => void);
-      if (w.fn === undefined) {
-        (w.resolve as (v: Releaser) => void)(this.#releaser);
-      } else {
-        this.#run(w);
-      }
+      w.resolve(this.#releaser);
       return;
     }
     this.#value++;
@@ -240,48 +226,25 @@ export class Semaphore {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#value > 0) {
       this.#value--;
-      return this.#runNow(fn, undefined);
+      return this.#runNow(fn);
     }
-    return new Promise<R>((resolve, reject) => {
-      this.#enqueue(new Waiter(resolve as (v: never) => void, reject, fn, undefined), signal);
-    });
+    // `fn` runs in a reaction registered here, so in the caller's async context (not in that of the
+    // code whose release() handed over the permit), as limit() does.
+    return new Promise<Releaser>((resolve, reject) => {
+      this.#enqueue(new Waiter(resolve, reject), signal);
+    }).then(() => this.#runNow(fn));
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: any function with its own arguments.
-  #runNow<R>(fn: (...args: any[]) => R | PromiseLike<R>, args: unknown[] | undefined): Promise<R> {
+  #runNow<R>(fn: () => R | PromiseLike<R>): Promise<R> {
     let p: R | PromiseLike<R>;
     try {
-      p = args === undefined ? fn() : fn(...args);
+      p = fn();
     } catch (error) {
       this.release();
       return Promise.reject(error);
     }
     if (p instanceof Promise) return p.then(this.#onOk, this.#onErr);
     return Promise.resolve(p).then(this.#onOk, this.#onErr);
-  }
-
-  #run(w: Waiter): void {
-    const fn = w.fn as (...args: unknown[]) => unknown;
-    const resolve = w.resolve as (v: unknown) => void;
-    const reject = w.reject;
-    let p: unknown;
-    try {
-      p = w.args === undefined ? fn() : fn(...w.args);
-    } catch (error) {
-      this.release();
-      reject(error);
-      return;
-    }
-    (p instanceof Promise ? p : Promise.resolve(p)).then(
-      (value) => {
-        this.release();
-        resolve(value);
-      },
-      (error) => {
-        this.release();
-        reject(error);
-      },
-    );
   }
 
   #enqueue(w: Waiter, signal: AbortSignal | undefined): void {

@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { getEventListeners, setMaxListeners } from "node:events";
 import { CancelledError, InvalidStateError } from "@cc/core";
 import { describe, expect, it, vi } from "vitest";
-import { BoundedSemaphore, Lock, limit, Semaphore } from "./mod.ts";
+import { BoundedSemaphore, Condition, Lock, limit, Semaphore } from "./mod.ts";
 
 // Settles all queued microtasks (enough rounds for the chains below).
 async function flush(): Promise<void> {
@@ -155,6 +156,27 @@ describe("Lock", () => {
     held.release();
     expect(lock.locked()).toBe(false);
   });
+});
+
+// As limit() (p-limit's test.js, "propagates async execution context properly"): a queued runExclusive(fn)
+// runs in its caller's async context, not in that of the code whose release() handed it the permit.
+it("Semaphore, Lock and Condition run a queued runExclusive(fn) in its caller's async context", async () => {
+  const store = new AsyncLocalStorage<string>();
+  for (const sem of [new Semaphore(1), new Lock(), new Condition()]) {
+    let release!: () => void;
+    const first = store.run("A", () =>
+      sem.runExclusive(() => {
+        const seen = store.getStore();
+        return new Promise<string | undefined>((resolve) => {
+          release = () => resolve(seen);
+        });
+      }),
+    );
+    const second = store.run("B", () => sem.runExclusive(() => store.getStore()));
+    await flush();
+    store.run("C", () => release());
+    expect(await Promise.all([first, second])).toEqual(["A", "B"]);
+  }
 });
 
 describe("limit()", () => {
