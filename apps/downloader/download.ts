@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Readable, Transform } from "node:stream";
@@ -484,4 +484,130 @@ function largePicture(body: unknown): string | undefined {
   if (!isRecord(user) || !isRecord(user.picture)) return undefined;
   const large = user.picture.large;
   return typeof large === "string" && large.length > 0 ? large : undefined;
+}
+
+/**
+ * {@linkcode fetchUserPicture} for a worker thread that the caller stops through shared memory: when
+ * `stop[0]` becomes non-zero (and `Atomics.notify` wakes it), the download aborts cooperatively and
+ * leaves no file. The `thread` model passes an `Int32Array` on a `SharedArrayBuffer`, which a thread
+ * shares with its parent (a `Thread` has no signal of its own).
+ *
+ * @param id The user id (the seed).
+ * @param options The service, the folder, retries and timeout.
+ * @param stop A one-element `Int32Array` on a `SharedArrayBuffer`.
+ * @returns The saved path, its size and the retries it took.
+ * @throws {DownloadError} If the download fails; `Error("Interrupted")` once stopped.
+ *
+ * @example
+ * ```ts
+ * import { fetchUserPictureUntil, startServer } from "./mod.ts";
+ * await using server = await startServer();
+ * const stop = new Int32Array(new SharedArrayBuffer(4));
+ * const result = await fetchUserPictureUntil(5, { baseUrl: server.url, outDir: "output" }, stop);
+ * console.assert(result.path.endsWith("5.jpg"));
+ * ```
+ */
+export async function fetchUserPictureUntil(
+  id: number | string,
+  options: Omit<DownloadOptions, "signal">,
+  stop: Int32Array,
+): Promise<DownloadResult> {
+  const controller = new AbortController();
+  const check = (): void => {
+    if (Atomics.load(stop, 0) !== 0) controller.abort(new Error("Interrupted"));
+  };
+  check();
+  const waiting = Atomics.waitAsync(stop, 0, 0);
+  if (waiting.async) void waiting.value.then(check);
+  // a notify that came before the wait started is caught by polling, rarely
+  const poll = setInterval(check, 200);
+  try {
+    return await fetchUserPicture(id, { ...options, signal: controller.signal });
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+/**
+ * {@linkcode fetchUserPictureUntil} as a cc task, for the `thread` model.
+ *
+ * @example
+ * ```ts
+ * import { fetchUserPictureUntilTask } from "./mod.ts";
+ * console.assert(fetchUserPictureUntilTask.name === "fetchUserPictureUntil");
+ * ```
+ */
+export const fetchUserPictureUntilTask = defineTask(import.meta.url, fetchUserPictureUntil);
+
+/** What {@linkcode tryFetchUserPicture} gives: the result, or the failure's message and retries. */
+export type PictureOutcome =
+  | ({ readonly ok: true } & DownloadResult)
+  | { readonly ok: false; readonly id: string; readonly message: string; readonly retries: number };
+
+/**
+ * {@linkcode fetchUserPicture} that never rejects: for `Pool.map`/`starmap`, where one rejection would
+ * fail the whole list, each id's outcome comes back instead.
+ *
+ * @param id The user id (the seed).
+ * @param options The service, the folder, retries and timeout.
+ * @returns `{ ok: true, path, bytes, retries }` or `{ ok: false, message, retries }`.
+ *
+ * @example
+ * ```ts
+ * import { startServer, tryFetchUserPicture } from "./mod.ts";
+ * await using server = await startServer({ failSeeds: [9] });
+ * const outcome = await tryFetchUserPicture(9, { baseUrl: server.url, outDir: "output", retries: 0 });
+ * console.assert(!outcome.ok && outcome.message.includes('id "9"'));
+ * ```
+ */
+export async function tryFetchUserPicture(id: number | string, options: DownloadOptions = {}): Promise<PictureOutcome> {
+  try {
+    return { ok: true, ...(await fetchUserPicture(id, options)) };
+  } catch (error) {
+    const parts: string[] = [];
+    for (let e: unknown = error; e !== undefined && parts.length < 4; e = e instanceof Error ? e.cause : undefined) {
+      parts.push(e instanceof Error ? e.message : String(e));
+    }
+    const retries = error instanceof DownloadError ? error.retries : 0;
+    return { ok: false, id: String(id), message: parts.join(": "), retries };
+  }
+}
+
+/**
+ * {@linkcode tryFetchUserPicture} as a cc task, for the `pool-map` model.
+ *
+ * @example
+ * ```ts
+ * import { tryFetchUserPictureTask } from "./mod.ts";
+ * console.assert(tryFetchUserPictureTask.name === "tryFetchUserPicture");
+ * ```
+ */
+export const tryFetchUserPictureTask = defineTask(import.meta.url, tryFetchUserPicture);
+
+/**
+ * Removes the temporary files that downloads of `ids` left in `outDir` (after a worker was killed
+ * mid-write). Missing folder: nothing to do.
+ *
+ * @param outDir The output folder.
+ * @param ids The ids whose temporary files to remove.
+ *
+ * @example
+ * ```ts
+ * import { removeTemporaryFiles } from "./mod.ts";
+ * await removeTemporaryFiles("no-such-folder", [1]);
+ * ```
+ */
+export async function removeTemporaryFiles(outDir: string, ids: readonly (number | string)[]): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(outDir);
+  } catch {
+    return;
+  }
+  const prefixes = ids.map((id) => `.${String(id)}.`);
+  await Promise.all(
+    names
+      .filter((name) => name.endsWith(".tmp") && prefixes.some((prefix) => name.startsWith(prefix)))
+      .map((name) => rm(join(outDir, name), { force: true })),
+  );
 }

@@ -11,6 +11,9 @@ import {
   downloadUserPictureTask,
   fetchUserPicture,
   fetchUserPictureTask,
+  fetchUserPictureUntil,
+  removeTemporaryFiles,
+  tryFetchUserPicture,
 } from "./download.ts";
 import { type RandomUserServer, SERVICE_ERROR_MESSAGE, startServer } from "./server.ts";
 
@@ -388,21 +391,22 @@ describe("retries and timeouts", () => {
   });
 
   it("times out a picture that stops coming (idle timeout), with no partial file", async () => {
+    // generous for a loaded machine: the API answer and the picture's first part must come within it
     const server = await serve({ trickle: 600_000 });
     const error = await fetchUserPicture(29, {
       baseUrl: server.url,
       outDir: dir,
       retries: 0,
-      timeout: 300,
+      timeout: 1500,
     }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/^The picture of id "29" stalled for 300 ms: http:\/\/.*\.jpg$/);
+    expect((error as Error).message).toMatch(/^The picture of id "29" stalled for 1500 ms: http:\/\/.*\.jpg$/);
     await nothingWritten();
   });
 
   it("does not cut a slow picture that keeps coming (the timeout is per part)", async () => {
-    // 8 parts, 100 ms apart: 700 ms in all, more than the timeout, but never 400 ms without a part
-    const server = await serve({ trickle: 100 });
-    const result = await fetchUserPicture(30, { baseUrl: server.url, outDir: dir, retries: 0, timeout: 400 });
+    // 8 parts, 400 ms apart: 2.8 s in all, more than the timeout, but never 2 s without a part
+    const server = await serve({ trickle: 400 });
+    const result = await fetchUserPicture(30, { baseUrl: server.url, outDir: dir, retries: 0, timeout: 2000 });
     expect(result.retries).toBe(0);
   });
 
@@ -420,6 +424,41 @@ describe("retries and timeouts", () => {
     controller.abort("stop");
     expect(await settled).toBe("stop");
     await nothingWritten();
+  });
+});
+
+describe("helpers of the tour's models", () => {
+  it("fetchUserPictureUntil aborts when the shared flag is set and notified, leaving nothing", async () => {
+    const server = await serve({ trickle: 600_000 });
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const settled = fetchUserPictureUntil(40, { baseUrl: server.url, outDir: dir }, stop).catch((e: unknown) => e);
+    await vi.waitFor(async () => expect((await readdir(dir)).some((f) => f.endsWith(".tmp"))).toBe(true), WAIT);
+    Atomics.store(stop, 0, 1);
+    Atomics.notify(stop, 0);
+    expect(((await settled) as Error).message).toBe("Interrupted");
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("tryFetchUserPicture resolves with each outcome, never rejecting", async () => {
+    const server = await serve({ failSeeds: [41] });
+    const ok = await tryFetchUserPicture(42, { baseUrl: server.url, outDir: dir });
+    expect(ok).toEqual({ ok: true, id: "42", path: join(dir, "42.jpg"), bytes: expect.any(Number), retries: 0 });
+    const failed = await tryFetchUserPicture(41, { baseUrl: server.url, outDir: dir, retries: 1, retryDelay: 1 });
+    expect(failed).toEqual({
+      ok: false,
+      id: "41",
+      message: expect.stringMatching(/^The user service answered 500 for id "41" .*\(gave up after 1 retry\)$/),
+      retries: 1,
+    });
+  });
+
+  it("removeTemporaryFiles removes only the given ids' temporary files", async () => {
+    for (const name of [".7.jpg.1.a.tmp", ".77.jpg.1.b.tmp", "7.jpg", ".8.jpg.1.c.tmp"]) {
+      await writeFile(join(dir, name), "");
+    }
+    await removeTemporaryFiles(dir, [7, 8]);
+    expect((await readdir(dir)).sort()).toEqual([".77.jpg.1.b.tmp", "7.jpg"]);
+    await removeTemporaryFiles(join(dir, "missing"), [1]);
   });
 });
 

@@ -12,7 +12,7 @@ import { isMainModule } from "@cc/core";
 import cliProgress from "cli-progress";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RANDOMUSER_URL } from "./download.ts";
-import { type DownloadModel, type DownloadOutcome, MODELS } from "./models.ts";
+import { type DownloadModel, type DownloadOutcome, MODELS, TOUR } from "./models.ts";
 import { startServer } from "./server.ts";
 
 /**
@@ -27,7 +27,7 @@ import { startServer } from "./server.ts";
 export const DEFAULT_IDS: readonly number[] = [123, 456, 789, 111, 222, 333];
 
 /**
- * The model used when `--model` is not given.
+ * The model shown as `--model`'s default; without `--model` (or with `--models`) the CLI runs {@linkcode TOUR}.
  *
  * @example
  * ```ts
@@ -104,6 +104,17 @@ function idList(value: string): number[] {
   return ids;
 }
 
+function modelList(value: string): string[] {
+  const names = value.split(",").map((part) => part.trim());
+  const unknown = names.find((name) => !MODELS.some((m) => m.name === name));
+  if (unknown !== undefined) {
+    throw new InvalidArgumentError(
+      `Unknown model "${unknown}" in "${value}": choose from ${MODELS.map((m) => m.name).join(", ")}`,
+    );
+  }
+  return names;
+}
+
 function httpUrl(value: string): string {
   let url: URL;
   try {
@@ -158,6 +169,8 @@ interface ParsedOptions {
   retryTime: number;
   timeout: number;
   quiet?: boolean;
+  models?: string[];
+  json?: boolean;
 }
 
 function program(stdout: CliStream, stderr: CliStream): Command {
@@ -176,7 +189,9 @@ function program(stdout: CliStream, stderr: CliStream): Command {
     )
     .addOption(new Option("--start <id>", "the first id for --count").default(1).argParser(nonNegativeInteger("start")))
     .addOption(
-      new Option("--model <name>", "the concurrency model").choices(MODELS.map((m) => m.name)).default(DEFAULT_MODEL),
+      new Option("--model <name>", "run one model (default: the tour of the course's models; see --models)")
+        .choices(MODELS.map((m) => m.name))
+        .default(DEFAULT_MODEL),
     )
     .addOption(
       new Option("--concurrency <n>", "downloads at once, for the models that run several")
@@ -230,6 +245,12 @@ function program(stdout: CliStream, stderr: CliStream): Command {
         .default(10_000)
         .argParser(positiveInteger("timeout")),
     )
+    .addOption(
+      new Option("--models <list>", `comma-separated models to run in turn (default: the tour, ${TOUR.join(",")})`)
+        .argParser(modelList)
+        .conflicts("model"),
+    )
+    .addOption(new Option("--json", "print the summary as JSON (errors still go to stderr)"))
     .addOption(new Option("--quiet", "print nothing but errors"))
     .version(VERSION, "-V, --version", "print the version")
     .addHelpText("after", `\nModels:\n${MODELS.map((m) => `  ${m.name.padEnd(width)}  ${m.description}`).join("\n")}\n`)
@@ -267,9 +288,14 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     throw error;
   }
   const opts = command.opts<ParsedOptions>();
-  const model = MODELS.find((m) => m.name === opts.model) as DownloadModel;
+  // the tour unless one --model is asked for; --models picks the tour's (or any) models
+  const single = opts.models === undefined && command.getOptionValueSource("model") !== "default";
+  const models = single
+    ? [MODELS.find((m) => m.name === opts.model) as DownloadModel]
+    : (opts.models ?? TOUR).map((name) => MODELS.find((m) => m.name === name) as DownloadModel);
   const ids = opts.count === undefined ? opts.ids : Array.from({ length: opts.count }, (_, i) => opts.start + i);
-  const quiet = opts.quiet === true;
+  const json = opts.json === true;
+  const quiet = opts.quiet === true || json;
   const say = (line: string): void => {
     if (!quiet) stdout.write(`${line}\n`);
   };
@@ -288,60 +314,141 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
           stall: opts.stall,
         });
   const baseUrl = local?.url ?? opts.baseUrl ?? RANDOMUSER_URL;
+  const first = models[0] as DownloadModel;
   say(
     `Downloading ${ids.length} picture${ids.length === 1 ? "" : "s"} from ${local ? `a local stand-in for randomuser.me at ${baseUrl}` : baseUrl}` +
-      ` into ${opts.out}/ (model ${model.name}${model.usesConcurrency ? `, concurrency ${opts.concurrency}` : ""})`,
+      ` into ${opts.out}/ ` +
+      (single
+        ? `(model ${first.name}${first.usesConcurrency ? `, concurrency ${opts.concurrency}` : ""})`
+        : `on ${models.length} model${models.length === 1 ? "" : "s"} in turn (concurrency ${opts.concurrency} where it applies)`),
   );
 
-  const useBar = !quiet && stderr.isTTY === true;
-  const bar = useBar
-    ? new cliProgress.SingleBar(
-        {
-          stream: stderr as NodeJS.WritableStream,
-          format: "  {bar} {value}/{total} | {failed} failed | {duration_formatted}",
-          hideCursor: true,
-          clearOnComplete: false,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
-  let failed = 0;
-  bar?.start(ids.length, 0, { failed });
-  const onSettled = (outcome: DownloadOutcome): void => {
-    if (!outcome.ok) failed++;
-    if (signal?.aborted) {
-      bar?.increment(1, { failed });
-      return; // interrupted: the summary says how many were not written, not one line each
-    }
-    if (bar) bar.increment(1, { failed });
-    else if (outcome.ok) say(`  ok    ${outcome.id} -> ${join(opts.out, basename(outcome.path))}`);
-    else if (!quiet) stdout.write(`  FAIL  ${outcome.id}: ${message(outcome.error)}\n`);
-  };
+  const rows: ModelSummary[] = [];
+  let allFailures = 0;
+  for (const model of models) {
+    // an abort ends the loop after the model it interrupted (each model settles at once if it came before)
+    const modelStarted = performance.now();
+    const useBar = single && !quiet && stderr.isTTY === true;
+    const bar = useBar
+      ? new cliProgress.SingleBar(
+          {
+            stream: stderr as NodeJS.WritableStream,
+            format: "  {bar} {value}/{total} | {failed} failed | {duration_formatted}",
+            hideCursor: true,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+    let failed = 0;
+    bar?.start(ids.length, 0, { failed });
+    const onSettled = (outcome: DownloadOutcome): void => {
+      if (!outcome.ok) failed++;
+      if (signal?.aborted) {
+        bar?.increment(1, { failed });
+        return; // interrupted: the summary says how many were not written, not one line each
+      }
+      if (bar) bar.increment(1, { failed });
+      else if (!single) {
+        if (!outcome.ok && !quiet) stdout.write(`  FAIL  ${model.name} ${outcome.id}: ${message(outcome.error)}\n`);
+      } else if (outcome.ok) say(`  ok    ${outcome.id} -> ${join(opts.out, basename(outcome.path))}`);
+      else if (!quiet) stdout.write(`  FAIL  ${outcome.id}: ${message(outcome.error)}\n`);
+    };
 
-  const outcomes = await model.run(ids, {
-    baseUrl,
-    outDir,
-    concurrency: opts.concurrency,
-    retry: { retries: opts.retries, retryTime: opts.retryTime, timeout: opts.timeout },
-    onSettled,
-    ...(signal ? { signal } : {}),
-  });
-  bar?.stop();
-  const elapsed = Math.round(performance.now() - started);
-  const failures = outcomes.filter((o) => !o.ok);
-  const retries = outcomes.reduce((sum, o) => sum + o.retries, 0);
-  for (const outcome of failures) {
-    if (!outcome.ok && (bar || quiet) && !signal?.aborted) {
-      stderr.write(`error: id ${outcome.id}: ${message(outcome.error)}\n`);
+    const outcomes = await model.run(ids, {
+      baseUrl,
+      outDir,
+      concurrency: opts.concurrency,
+      retry: { retries: opts.retries, retryTime: opts.retryTime, timeout: opts.timeout },
+      onSettled,
+      ...(signal ? { signal } : {}),
+    });
+    bar?.stop();
+    const row: ModelSummary = {
+      model: model.name,
+      wallMs: Math.round(performance.now() - modelStarted),
+      files: outcomes.filter((o) => o.ok).length,
+      bytes: outcomes.reduce((sum, o) => sum + (o.ok ? o.bytes : 0), 0),
+      failures: outcomes.filter((o) => !o.ok).length,
+      retries: outcomes.reduce((sum, o) => sum + o.retries, 0),
+    };
+    allFailures += row.failures;
+    for (const outcome of outcomes) {
+      if (!outcome.ok && (bar || (quiet && !json)) && !signal?.aborted) {
+        stderr.write(`error: ${single ? "" : `${model.name}: `}id ${outcome.id}: ${message(outcome.error)}\n`);
+      } else if (!outcome.ok && json && !signal?.aborted) {
+        stderr.write(`error: ${model.name}: id ${outcome.id}: ${message(outcome.error)}\n`);
+      }
+    }
+    if (signal?.aborted) {
+      say(
+        `Interrupted: ${row.files} file${row.files === 1 ? "" : "s"} written to ${opts.out}/, ${row.failures} not downloaded, ` +
+          `${plural(row.retries, "retry", "retries")}, ${Math.round(performance.now() - started)} ms`,
+      );
+      break;
+    }
+    rows.push(row);
+    if (single) {
+      say(
+        `Done: ${plural(row.files, "file", "files")} written to ${opts.out}/, ${row.failures} failed, ` +
+          `${plural(row.retries, "retry", "retries")}, ${Math.round(performance.now() - started)} ms`,
+      );
+    } else {
+      say(
+        `  ${model.name.padEnd(10)} ${String(row.files).padStart(4)} written, ${row.failures} failed, ` +
+          `${plural(row.retries, "retry", "retries")}, ${row.wallMs} ms`,
+      );
     }
   }
-  const written = outcomes.length - failures.length;
-  say(
-    `${signal?.aborted ? "Interrupted" : "Done"}: ${written} file${written === 1 ? "" : "s"} written to ${opts.out}/, ` +
-      `${failures.length} ${signal?.aborted ? "not downloaded" : "failed"}, ${retries} ${retries === 1 ? "retry" : "retries"}, ${elapsed} ms`,
-  );
+  if (!signal?.aborted) {
+    if (json) {
+      const summary = { ids, baseUrl, outDir: opts.out, concurrency: opts.concurrency, models: rows };
+      stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else if (!single) {
+      say(`\n${table(rows)}`);
+      say(`Done: ${models.length} models, ${allFailures} failed, ${Math.round(performance.now() - started)} ms`);
+    }
+  }
   if (signal?.aborted) return EXIT.interrupted;
-  return failures.length > 0 ? EXIT.failed : EXIT.ok;
+  return allFailures > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * One row of the tour's table (and of `--json`'s `models`).
+ */
+export interface ModelSummary {
+  /** The model's name. */
+  model: string;
+  /** Its wall time, in ms. */
+  wallMs: number;
+  /** Pictures written. */
+  files: number;
+  /** Their total size. */
+  bytes: number;
+  /** Downloads that failed after their retries. */
+  failures: number;
+  /** Retries made, in all. */
+  retries: number;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function table(rows: readonly ModelSummary[]): string {
+  const head = ["model", "wall time", "files", "bytes", "failures", "retries"];
+  const cells = rows.map((r) => [
+    r.model,
+    `${r.wallMs} ms`,
+    String(r.files),
+    r.bytes >= 10_000 ? `${(r.bytes / 1000).toFixed(1)} kB` : `${r.bytes} B`,
+    String(r.failures),
+    String(r.retries),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]): string =>
+    c.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join("  ");
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
 /** The error's message followed by its causes' ("Cannot reach …: fetch failed: connect ECONNREFUSED …"). */

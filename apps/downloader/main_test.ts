@@ -41,7 +41,7 @@ afterEach(async () => {
 describe("node dist/main.js", () => {
   it("downloads the course's six pictures as .jpg from a local server and prints a summary", async () => {
     const out = join(dir, "output");
-    const run = await cli(["--out", out], dir);
+    const run = await cli(["--model", "async", "--out", out], dir);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const files = (await readdir(out)).sort();
@@ -63,26 +63,35 @@ describe("node dist/main.js", () => {
 
   it("under `npm run demo`, resolves --out against the folder the user ran it from (INIT_CWD)", async () => {
     const user = join(dir, "user");
-    const run = await cli(["--ids", "3", "--out", "rel"], dir, { npm_lifecycle_event: "demo", INIT_CWD: user });
+    const run = await cli(["--model", "async", "--ids", "3", "--out", "rel"], dir, {
+      npm_lifecycle_event: "demo",
+      INIT_CWD: user,
+    });
     expect(run.code).toBe(0);
     expect(readdirSync(join(user, "rel"))).toEqual(["3.jpg"]);
     expect(existsSync(join(dir, "rel"))).toBe(false);
     expect(run.stdout).toContain(`ok    3 -> ${join("rel", "3.jpg")}`);
     // any other npm script (a test runner's, say) leaves the working folder alone
-    const other = await cli(["--ids", "4", "--out", "rel"], dir, { npm_lifecycle_event: "test", INIT_CWD: user });
+    const other = await cli(["--model", "async", "--ids", "4", "--out", "rel"], dir, {
+      npm_lifecycle_event: "test",
+      INIT_CWD: user,
+    });
     expect(other.code).toBe(0);
     expect(readdirSync(join(dir, "rel"))).toEqual(["4.jpg"]);
   });
 
   it("downloads --count ids from --start", async () => {
-    const run = await cli(["--count", "3", "--start", "40", "--out", "pics", "--concurrency", "2"], dir);
+    const run = await cli(
+      ["--model", "async", "--count", "3", "--start", "40", "--out", "pics", "--concurrency", "2"],
+      dir,
+    );
     expect(run.code).toBe(0);
     expect((await readdir(join(dir, "pics"))).sort()).toEqual(["40.jpg", "41.jpg", "42.jpg"]);
     expect(run.stdout).toContain("(model async, concurrency 2)");
   });
 
   it("prints nothing with --quiet when all goes well", async () => {
-    const run = await cli(["--ids", "5", "--quiet", "--latency", "1"], dir);
+    const run = await cli(["--model", "async", "--ids", "5", "--quiet", "--latency", "1"], dir);
     expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 
@@ -93,7 +102,10 @@ describe("node dist/main.js", () => {
     [["--ids", "1,-2"], /received "-2" in "1,-2"/],
     [["--count", "0"], /The count must be an integer from 1/],
     [["--count", "2", "--ids", "1"], /'--count <n>' cannot be used with option '--ids <list>'/],
-    [["--model", "fibers"], /'fibers' is invalid\. Allowed choices are sequential, async, threads, processes, pool/],
+    [
+      ["--model", "fibers"],
+      /'fibers' is invalid\. Allowed choices are sequential, thread, futures, threads, async, process, pool-map, pool, processes/,
+    ],
     [["--base-url", "ftp://x"], /The base URL must be an http or https URL: received "ftp:\/\/x"/],
     [["--real", "--base-url", "http://127.0.0.1:1"], /cannot be used with/],
     [["--real", "--latency", "10"], /'--latency <ms>' cannot be used with option '--real'/],
@@ -137,7 +149,10 @@ describe("node dist/main.js against a failing server", () => {
   );
 
   it("with --quiet prints only the failure, on stderr", async () => {
-    const run = await cli(["--base-url", server.url, "--quiet", "--out", "o", "--retries", "0"], dir);
+    const run = await cli(
+      ["--model", "async", "--base-url", server.url, "--quiet", "--out", "o", "--retries", "0"],
+      dir,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^error: id 456: The user service answered 500 for id "456"/);
@@ -158,7 +173,7 @@ describe("node dist/main.js on a network that fails", () => {
   const files = (out: string): string[] => (existsSync(out) ? readdirSync(out).sort() : []);
 
   it("--rate-limit: the local server's 429s are waited out (Retry-After) and every picture is written", async () => {
-    const run = await cli(["--rate-limit", "2", "--ids", "1,2,3,4", "--out", "o"], dir);
+    const run = await cli(["--model", "async", "--rate-limit", "2", "--ids", "1,2,3,4", "--out", "o"], dir);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(files(join(dir, "o"))).toEqual(["1.jpg", "2.jpg", "3.jpg", "4.jpg"]);
@@ -181,11 +196,14 @@ describe("node dist/main.js on a network that fails", () => {
 
   it("a dropped connection is retried; when every one drops, exits 1 naming the picture's URL, no partial file", async () => {
     const once = await serve({ dropFirst: 1 });
-    const recovered = await cli(["--base-url", once.url, "--ids", "6", "--out", "a"], dir);
+    const recovered = await cli(["--model", "async", "--base-url", once.url, "--ids", "6", "--out", "a"], dir);
     expect(recovered.code).toBe(0);
     expect(files(join(dir, "a"))).toEqual(["6.jpg"]);
     const always = await serve({ dropFirst: 1000 });
-    const run = await cli(["--base-url", always.url, "--ids", "7", "--out", "b", "--retries", "1"], dir);
+    const run = await cli(
+      ["--model", "async", "--base-url", always.url, "--ids", "7", "--out", "b", "--retries", "1"],
+      dir,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
       /FAIL {2}7: The picture of id "7" was cut off: http:\/\/127\.0\.0\.1:\d+\/api\/portraits\/\w+\/\d+\.jpg \(gave up after 1 retry\)/,
@@ -195,7 +213,10 @@ describe("node dist/main.js on a network that fails", () => {
   });
 
   it("--stall 1: an API that never answers times out per request and exits 1 naming the id and URL", async () => {
-    const run = await cli(["--stall", "1", "--timeout", "200", "--retries", "1", "--ids", "8", "--out", "o"], dir);
+    const run = await cli(
+      ["--model", "async", "--stall", "1", "--timeout", "200", "--retries", "1", "--ids", "8", "--out", "o"],
+      dir,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
       /FAIL {2}8: No answer from http:\/\/127\.0\.0\.1:\d+\/api\/\?seed=8 for id "8" within 200 ms \(gave up after 1 retry\)/,
@@ -204,7 +225,10 @@ describe("node dist/main.js on a network that fails", () => {
   });
 
   it("--fail-rate 1 fails every download after its retries, exit 1", async () => {
-    const run = await cli(["--fail-rate", "1", "--retries", "0", "--ids", "9,10", "--out", "o"], dir);
+    const run = await cli(
+      ["--model", "async", "--fail-rate", "1", "--retries", "0", "--ids", "9,10", "--out", "o"],
+      dir,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/Done: 0 files written to o\/, 2 failed, 0 retries/);
     expect(files(join(dir, "o"))).toEqual([]);
@@ -228,6 +252,68 @@ describe("node dist/main.js on a network that fails", () => {
   });
 });
 
+describe("node dist/main.js: the tour", () => {
+  it("runs the chosen --models in turn on the same ids, then prints the table", async () => {
+    const run = await cli(["--models", "futures,async", "--ids", "1,2", "--out", "o"], dir);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/into o\/ on 2 models in turn/);
+    expect(run.stdout).toMatch(/^ {2}futures +2 written, 0 failed, 0 retries, \d+ ms$/m);
+    expect(run.stdout).toMatch(/^model +wall time +files +bytes +failures +retries$/m);
+    expect(run.stdout).toMatch(/^futures +\d+ ms +2 +[\d.]+ k?B +0 +0$/m);
+    expect(run.stdout).toMatch(/^async +\d+ ms +2 +[\d.]+ k?B +0 +0$/m);
+    expect(run.stdout).toMatch(/^Done: 2 models, 0 failed, \d+ ms$/m);
+    expect(readdirSync(join(dir, "o")).sort()).toEqual(["1.jpg", "2.jpg"]);
+  });
+
+  it("--json prints the summary for machines, and nothing else on stdout", async () => {
+    const run = await cli(["--models", "async,sequential", "--ids", "1,2,3", "--out", "o", "--json"], dir);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ ids: [1, 2, 3], outDir: "o", concurrency: 4 });
+    expect(summary.models.map((m: { model: string }) => m.model)).toEqual(["async", "sequential"]);
+    const bytes = (await Promise.all(["1", "2", "3"].map((id) => readFile(join(dir, "o", `${id}.jpg`))))).reduce(
+      (sum, b) => sum + b.byteLength,
+      0,
+    );
+    for (const row of summary.models) {
+      expect(row).toEqual({ model: row.model, wallMs: expect.any(Number), files: 3, bytes, failures: 0, retries: 0 });
+    }
+  });
+
+  it("counts failures and retries per model, and exits 1", async () => {
+    const server = await startServer({ failSeeds: [2] });
+    try {
+      const run = await cli(
+        ["--base-url", server.url, "--models", "async,futures", "--ids", "1,2", "--retries", "1", "--json"],
+        dir,
+      );
+      expect(run.code).toBe(1);
+      const rows = JSON.parse(run.stdout).models;
+      expect(
+        rows.map((r: { failures: number; retries: number; files: number }) => [r.files, r.failures, r.retries]),
+      ).toEqual([
+        [1, 1, 1],
+        [1, 1, 1],
+      ]);
+      expect(run.stderr).toMatch(
+        /^error: async: id 2: The user service answered 500 for id "2" at .*\(gave up after 1 retry\)$/m,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    [["--models", "async,fibers"], /Unknown model "fibers" in "async,fibers"/],
+    [["--models", "async", "--model", "threads"], /cannot be used with/],
+  ])("exits 2 for %j", async (args, message) => {
+    const run = await cli(args, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
+
 describe("main()", () => {
   function sink(isTTY = false) {
     let text = "";
@@ -246,7 +332,7 @@ describe("main()", () => {
   it("draws a progress bar on a terminal and prints the summary", async () => {
     const stdout = sink();
     const stderr = sink(true);
-    const code = await main(["--ids", "1,2,3", "--out", join(dir, "o")], { stdout, stderr });
+    const code = await main(["--model", "async", "--ids", "1,2,3", "--out", join(dir, "o")], { stdout, stderr });
     expect(code).toBe(0);
     expect(stderr.text).toContain("3/3 | 0 failed");
     expect(stdout.text).not.toContain("ok    1");
@@ -256,7 +342,7 @@ describe("main()", () => {
   it("returns 130 when the signal aborts the run, leaving no partial file", async () => {
     const controller = new AbortController();
     const stdout = sink();
-    const running = main(["--latency", "600000", "--out", join(dir, "o")], {
+    const running = main(["--model", "async", "--latency", "600000", "--out", join(dir, "o")], {
       stdout,
       stderr: sink(),
       signal: controller.signal,
@@ -319,9 +405,17 @@ describe.runIf(process.platform === "linux")("interrupting node dist/main.js whi
     ["SIGINT to its process group (Ctrl-C on a terminal)", "SIGINT", true, 130],
     ["SIGTERM to its pid", "SIGTERM", false, 143],
   ] as const;
-  const cases = ["sequential", "async", "threads", "processes", "pool"].flatMap((model) =>
-    WAYS.map(([way, name, group, code]) => [model, way, code, name, group] as const),
-  );
+  const cases = [
+    "sequential",
+    "thread",
+    "futures",
+    "threads",
+    "async",
+    "process",
+    "pool-map",
+    "pool",
+    "processes",
+  ].flatMap((model) => WAYS.map(([way, name, group, code]) => [model, way, code, name, group] as const));
 
   it.each(cases)(
     "--model %s, %s: exits %s, leaves no partial or temporary file and no child process",

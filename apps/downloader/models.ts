@@ -7,9 +7,19 @@
  */
 import { limit } from "@cc/async";
 import { ThreadPoolExecutor } from "@cc/executors";
-import { type Future, wait } from "@cc/futures";
-import { Pool, ProcessPoolExecutor } from "@cc/processes";
-import { type DownloadOptions, type DownloadResult, fetchUserPicture, fetchUserPictureTask } from "./download.ts";
+import { Future, wait } from "@cc/futures";
+import { Pool, Process, ProcessPoolExecutor } from "@cc/processes";
+import { Thread } from "@cc/threads";
+import {
+  DownloadError,
+  type DownloadOptions,
+  type DownloadResult,
+  fetchUserPicture,
+  fetchUserPictureTask,
+  fetchUserPictureUntilTask,
+  removeTemporaryFiles,
+  tryFetchUserPictureTask,
+} from "./download.ts";
 
 /** What one download gave: the saved path, or the error. */
 export type DownloadOutcome =
@@ -240,13 +250,238 @@ export const poolModel: DownloadModel = executorModel(
   },
 );
 
+/** Calls `stop` once when `signal` aborts (at once if it has); returns the undo. */
+function onAbort(signal: AbortSignal | undefined, stop: () => void): () => void {
+  if (signal === undefined) return () => {};
+  if (signal.aborted) {
+    stop();
+    return () => {};
+  }
+  signal.addEventListener("abort", stop, { once: true });
+  return () => signal.removeEventListener("abort", stop);
+}
+
+function failed(id: number | string, error: unknown, signal: AbortSignal | undefined): DownloadOutcome {
+  return { id, ok: false, error: signal?.aborted ? signal.reason : error, retries: retriesOf(error) };
+}
+
 /**
- * The models `--model` accepts, in `--help` order (the CLI's default is `async`).
+ * A `Thread` per id, all started, then joined (the course's n1–n4, with the download in each thread).
+ * A thread has no signal: an abort reaches each download through shared memory
+ * ({@linkcode fetchUserPictureUntil}), and it cleans up after itself.
+ *
+ * @example
+ * ```ts ignore
+ * import { startServer, threadModel } from "./mod.ts";
+ * await using server = await startServer();
+ * const outcomes = await threadModel.run([1, 2], { baseUrl: server.url, outDir: "output", concurrency: 1 });
+ * console.assert(outcomes.every((o) => o.ok));
+ * ```
+ */
+export const threadModel: DownloadModel = {
+  name: "thread",
+  description: "a Thread per id, all started then joined (the course's n1-n4)",
+  usesConcurrency: false,
+  async run(ids, options) {
+    const { baseUrl, outDir, signal, retry } = options;
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const undo = onAbort(signal, () => {
+      Atomics.store(stop, 0, 1);
+      Atomics.notify(stop, 0);
+    });
+    const threads = ids.map(
+      (id) => new Thread({ target: fetchUserPictureUntilTask, args: [id, { ...retry, baseUrl, outDir }, stop] }),
+    );
+    try {
+      for (const thread of threads) thread.start();
+      return await Promise.all(
+        threads.map(async (thread, i) => {
+          const id = ids[i]!;
+          let outcome: DownloadOutcome;
+          try {
+            const { path, bytes, retries } = await thread.join();
+            outcome = { id, ok: true, path, bytes, retries };
+          } catch (error) {
+            outcome = failed(id, error, signal);
+          }
+          options.onSettled?.(outcome);
+          return outcome;
+        }),
+      );
+    } finally {
+      undo();
+    }
+  },
+};
+
+/**
+ * A `Future` per id with a done callback, completed by a producer (the course's n5–n6): every download
+ * starts at once on the event loop; the callbacks report them as they finish; `wait` collects them.
+ *
+ * @example
+ * ```ts
+ * import { futuresModel, startServer } from "./mod.ts";
+ * await using server = await startServer();
+ * const outcomes = await futuresModel.run([1, 2], { baseUrl: server.url, outDir: "output", concurrency: 1 });
+ * console.assert(outcomes.every((o) => o.ok));
+ * ```
+ */
+export const futuresModel: DownloadModel = {
+  name: "futures",
+  description: "a Future per id, completed by its producer, with a done callback (the course's n5-n6)",
+  usesConcurrency: false,
+  async run(ids, options) {
+    const { baseUrl, outDir, signal, retry } = options;
+    const futures = ids.map((id) => {
+      const future = new Future<DownloadResult>();
+      future.addDoneCallback((f) => options.onSettled?.(outcomeOf(id, f, signal)));
+      const producer = async (): Promise<void> => {
+        if (!future.setRunningOrNotifyCancel()) return;
+        try {
+          future.setResult(await fetchUserPicture(id, { ...retry, baseUrl, outDir, ...(signal ? { signal } : {}) }));
+        } catch (error) {
+          future.setException(error);
+        }
+      };
+      void producer();
+      return future;
+    });
+    await wait(futures);
+    return futures.map((f, i) => outcomeOf(ids[i]!, f, signal));
+  },
+};
+
+/**
+ * A `Process` per id, all started, then joined, each checked by its `exitCode` (the course's n10). An
+ * abort terminates the processes (SIGTERM) and removes what they left half-written.
+ *
+ * @example
+ * ```ts ignore
+ * import { processModel, startServer } from "./mod.ts";
+ * await using server = await startServer();
+ * const outcomes = await processModel.run([1, 2], { baseUrl: server.url, outDir: "output", concurrency: 1 });
+ * console.assert(outcomes.every((o) => o.ok));
+ * ```
+ */
+export const processModel: DownloadModel = {
+  name: "process",
+  description: "a Process per id, all started then joined, checked by exitCode (the course's n10)",
+  usesConcurrency: false,
+  async run(ids, options) {
+    const { baseUrl, outDir, signal, retry } = options;
+    const processes = ids.map(
+      (id) => new Process<DownloadResult>({ target: fetchUserPictureTask, args: [id, { ...retry, baseUrl, outDir }] }),
+    );
+    const undo = onAbort(signal, () => {
+      for (const p of processes) if (p.isAlive()) p.terminate();
+    });
+    try {
+      for (const p of processes) {
+        if (signal?.aborted) break;
+        p.start();
+      }
+      return await Promise.all(
+        processes.map(async (p, i) => {
+          const id = ids[i]!;
+          let outcome: DownloadOutcome;
+          try {
+            const result = p.exitCode === null && !p.isAlive() && signal?.aborted ? undefined : await p.join();
+            if (result !== undefined && p.exitCode === 0) {
+              outcome = { id, ok: true, path: result.path, bytes: result.bytes, retries: result.retries };
+            } else {
+              outcome = failed(id, p.error ?? new DownloadError(String(id), `process exited ${p.exitCode}`), signal);
+            }
+          } catch (error) {
+            outcome = failed(id, error, signal);
+          }
+          options.onSettled?.(outcome);
+          return outcome;
+        }),
+      );
+    } finally {
+      undo();
+      if (signal?.aborted) await removeTemporaryFiles(outDir, ids);
+    }
+  },
+};
+
+/**
+ * `Pool.starmap` over the ids — the course's `Pool(processes=4).map(download_user_picture, ids)` — with
+ * a task that returns each id's outcome instead of failing the whole list. The results come back
+ * together, as `map`'s do. An abort terminates the pool and removes what it left half-written.
+ *
+ * @example
+ * ```ts ignore
+ * import { poolMapModel, startServer } from "./mod.ts";
+ * await using server = await startServer();
+ * const outcomes = await poolMapModel.run([1, 2], { baseUrl: server.url, outDir: "output", concurrency: 2 });
+ * console.assert(outcomes.every((o) => o.ok));
+ * ```
+ */
+export const poolMapModel: DownloadModel = {
+  name: "pool-map",
+  description: "Pool.map (starmap) over the ids on --concurrency processes (the course's Pool)",
+  usesConcurrency: true,
+  async run(ids, options) {
+    const { baseUrl, outDir, signal, retry } = options;
+    const pool = new Pool({ processes: options.concurrency });
+    const undo = onAbort(signal, () => void pool.terminate());
+    let outcomes: DownloadOutcome[];
+    try {
+      const results = await pool.starmap(
+        tryFetchUserPictureTask,
+        ids.map((id) => [id, { ...retry, baseUrl, outDir }] as [number | string, DownloadOptions]),
+      );
+      outcomes = results.map((r, i) =>
+        r.ok
+          ? { id: ids[i]!, ok: true, path: r.path, bytes: r.bytes, retries: r.retries }
+          : { id: ids[i]!, ok: false, error: new DownloadError(r.id, r.message), retries: r.retries },
+      );
+    } catch (error) {
+      outcomes = ids.map((id) => failed(id, error, signal));
+    } finally {
+      undo();
+      if (signal?.aborted) await pool.terminate();
+      else {
+        pool.close();
+        await pool.join();
+      }
+      if (signal?.aborted) await removeTemporaryFiles(outDir, ids);
+    }
+    for (const outcome of outcomes) options.onSettled?.(outcome);
+    return outcomes;
+  },
+};
+
+/**
+ * The models `--model` accepts, in `--help` order (the CLI's default is the tour, {@linkcode TOUR}).
  *
  * @example
  * ```ts
  * import { MODELS } from "./mod.ts";
- * console.assert(MODELS.map((m) => m.name).join() === "sequential,async,threads,processes,pool");
+ * console.assert(MODELS.map((m) => m.name).join() === "sequential,thread,futures,threads,async,process,pool-map,pool,processes");
  * ```
  */
-export const MODELS: readonly DownloadModel[] = [sequentialModel, asyncModel, threadsModel, processesModel, poolModel];
+export const MODELS: readonly DownloadModel[] = [
+  sequentialModel,
+  threadModel,
+  futuresModel,
+  threadsModel,
+  asyncModel,
+  processModel,
+  poolMapModel,
+  poolModel,
+  processesModel,
+];
+
+/**
+ * The course's tour, in its order: a Thread per id, futures with callbacks, a ThreadPoolExecutor,
+ * async with a limit, a Process per id, Pool.map, a ProcessPoolExecutor. What `npm run demo` runs.
+ *
+ * @example
+ * ```ts
+ * import { TOUR } from "./mod.ts";
+ * console.assert(TOUR.join() === "thread,futures,threads,async,process,pool-map,processes");
+ * ```
+ */
+export const TOUR: readonly string[] = ["thread", "futures", "threads", "async", "process", "pool-map", "processes"];

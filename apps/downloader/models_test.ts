@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DownloadError } from "./download.ts";
-import { asyncModel, type DownloadOutcome, MODELS, sequentialModel } from "./models.ts";
+import { asyncModel, type DownloadOutcome, MODELS, sequentialModel, TOUR } from "./models.ts";
 import { type RandomUserServer, startServer } from "./server.ts";
 
 /** How long to wait for a request to reach a server: generous, for a loaded machine. */
@@ -71,7 +71,18 @@ const IDS = [123, 456, 789, 111, 222, 333];
 
 describe("MODELS", () => {
   it("lists sequential and async, with unique names", () => {
-    expect(MODELS.map((m) => m.name)).toEqual(["sequential", "async", "threads", "processes", "pool"]);
+    expect(MODELS.map((m) => m.name)).toEqual([
+      "sequential",
+      "thread",
+      "futures",
+      "threads",
+      "async",
+      "process",
+      "pool-map",
+      "pool",
+      "processes",
+    ]);
+    expect(TOUR.every((name) => MODELS.some((m) => m.name === name))).toBe(true);
     expect(MODELS.every((m) => m.description.length > 0)).toBe(true);
   });
 });
@@ -93,7 +104,7 @@ describe.each(MODELS.map((m) => [m.name, m] as const))("%s model", (_name, model
 
   it("keeps going when one download fails, and reports that failure", async () => {
     const server = await serve({ failSeeds: [789] });
-    const outcomes = await model.run(IDS, { baseUrl: server.url, outDir: dir, concurrency: 2 });
+    const outcomes = await model.run(IDS, { baseUrl: server.url, outDir: dir, concurrency: 2, retry: { retries: 0 } });
     const failed = outcomes.filter((o) => !o.ok);
     expect(failed).toHaveLength(1);
     const [failure] = failed;
