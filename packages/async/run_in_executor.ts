@@ -6,7 +6,7 @@
  */
 import type { Task } from "@cc/core";
 import { currentScopeSignal, enableCancelScopes } from "./_cancel_scope.ts";
-import { describe } from "./_util.ts";
+import { checkSignal, describe } from "./_util.ts";
 
 /**
  * Anything that can run a task elsewhere and hand back its result: the structural shape of
@@ -44,7 +44,27 @@ export interface SubmitExecutor {
    * delete registry[Symbol.for("cc.defaultThreadExecutor")];
    * ```
    */
-  submitWith?<A extends unknown[], R>(task: Task<A, R>, args: A, options: { signal?: AbortSignal }): PromiseLike<R>;
+  submitWith?<A extends unknown[], R>(
+    task: Task<A, R>,
+    args: A,
+    options: { signal?: AbortSignal; abort?: "signal" | "terminate" },
+  ): PromiseLike<R>;
+}
+
+/** Options of {@linkcode runInExecutorWith} and {@linkcode toThreadWith}. */
+export interface RunInExecutorOptions {
+  /**
+   * Also cancels the call, besides the enclosing task, `TaskGroup`, `timeout` or `waitFor(fn)`.
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * How a cancelled call that is running is stopped: `"signal"` aborts the task's `currentTask().signal`
+   * (cooperative; the worker stays), `"terminate"` terminates its worker and starts a new one (a hard stop,
+   * for code that never looks at its signal). Needs an executor with `submitWith`.
+   * @default {"signal"}
+   */
+  abort?: "signal" | "terminate";
 }
 
 /**
@@ -92,16 +112,75 @@ export function runInExecutor<A extends unknown[], R>(
   task: Task<A, R>,
   ...args: A
 ): Promise<Awaited<R>> {
+  return runInExecutorWith(executor, task, args);
+}
+
+/**
+ * {@linkcode runInExecutor} with the arguments as an array and per-call options: a `signal` of its own
+ * (joined with the enclosing scope's) and `abort: "terminate"` for a hard stop of a cancelled call.
+ *
+ * @typeParam A The task's parameters.
+ * @typeParam R The task's result.
+ * @param executor The executor; `submitWith` is needed when options are given.
+ * @param task The task (a `Task` from `@cc/core`).
+ * @param args The task's arguments.
+ * @param options `{ signal, abort }`.
+ * @returns The result, as a promise.
+ * @throws {TypeError} (rejects) If `executor` has no `submit`, or options are given and it has no `submitWith`
+ *
+ * @example
+ * ```ts
+ * import { runInExecutorWith, type SubmitExecutor } from "@cc/async";
+ * import { task } from "@cc/core";
+ * let asked: string | undefined;
+ * const pool: SubmitExecutor = {
+ *   submit: async () => undefined as never,
+ *   submitWith: (_task, args, { abort }) => {
+ *     asked = abort; // a cc pool terminates the worker of a cancelled call with "terminate"
+ *     return Promise.resolve((args[0] as number) * 2 as never);
+ *   },
+ * };
+ * const double = task<(x: number) => number>("/srv/tasks.js", "double");
+ * const controller = new AbortController();
+ * const y = await runInExecutorWith(pool, double, [21], { signal: controller.signal, abort: "terminate" });
+ * console.assert(y === 42 && asked === "terminate");
+ * ```
+ */
+export function runInExecutorWith<A extends unknown[], R>(
+  executor: SubmitExecutor,
+  task: Task<A, R>,
+  args: A,
+  options: RunInExecutorOptions = {},
+): Promise<Awaited<R>> {
   if (executor === null || typeof (executor as Partial<SubmitExecutor>)?.submit !== "function") {
     return Promise.reject(
       new TypeError(`Cannot run in executor as it must have a submit() method: received ${describe(executor)}`),
     );
   }
-  enableCancelScopes();
-  const signal = currentScopeSignal();
+  let own: AbortSignal | undefined;
   try {
-    if (signal !== undefined && typeof executor.submitWith === "function") {
-      return Promise.resolve(executor.submitWith(task, args, { signal })) as Promise<Awaited<R>>;
+    if (!Array.isArray(args))
+      throw new TypeError(`Cannot run in executor as args must be an array: received ${describe(args)}`);
+    own = checkSignal(options?.signal);
+    const abort = options?.abort;
+    if (abort !== undefined && abort !== "signal" && abort !== "terminate") {
+      throw new TypeError(
+        `Cannot run in executor as abort must be "signal" or "terminate": received ${describe(abort)}`,
+      );
+    }
+    enableCancelScopes();
+    const scope = currentScopeSignal();
+    const signal =
+      own === undefined ? scope : scope === undefined || scope === own ? own : AbortSignal.any([scope, own]);
+    if (typeof executor.submitWith === "function" && (signal !== undefined || abort !== undefined)) {
+      return Promise.resolve(
+        executor.submitWith(task, args, abort === undefined ? { signal } : { signal, abort }),
+      ) as Promise<Awaited<R>>;
+    }
+    if (own !== undefined || abort !== undefined) {
+      throw new TypeError(
+        `Cannot run in executor with a signal or abort option as it has no submitWith() method: received ${describe(executor)}`,
+      );
     }
     return Promise.resolve(executor.submit(task, ...args)) as Promise<Awaited<R>>;
   } catch (error) {
@@ -131,6 +210,34 @@ export function runInExecutor<A extends unknown[], R>(
  * ```
  */
 export function toThread<A extends unknown[], R>(task: Task<A, R>, ...args: A): Promise<Awaited<R>> {
+  return toThreadWith(task, args);
+}
+
+/**
+ * {@linkcode toThread} with the arguments as an array and per-call options, as
+ * {@linkcode runInExecutorWith}: a `signal` of its own and `abort: "terminate"` for a hard stop.
+ *
+ * @throws {Error} (rejects) If no default thread executor is registered
+ *
+ * @example
+ * ```ts
+ * import { toThreadWith } from "@cc/async";
+ * import { task } from "@cc/core";
+ * const registry = globalThis as Record<symbol, unknown>;
+ * registry[Symbol.for("cc.defaultThreadExecutor")] = () => ({
+ *   submit: async () => "ran",
+ *   submitWith: async (_t: unknown, _args: unknown, options: { abort?: string }) => `ran, abort: ${options.abort}`,
+ * });
+ * const spin = task<() => string>("/srv/tasks.js", "spin");
+ * console.assert((await toThreadWith(spin, [], { abort: "terminate" })) === "ran, abort: terminate");
+ * delete registry[Symbol.for("cc.defaultThreadExecutor")];
+ * ```
+ */
+export function toThreadWith<A extends unknown[], R>(
+  task: Task<A, R>,
+  args: A,
+  options?: RunInExecutorOptions,
+): Promise<Awaited<R>> {
   enableCancelScopes();
   const factory = (globalThis as Record<symbol, unknown>)[DEFAULT_THREAD_EXECUTOR];
   if (typeof factory !== "function") {
@@ -146,5 +253,5 @@ export function toThread<A extends unknown[], R>(task: Task<A, R>, ...args: A): 
   } catch (error) {
     return Promise.reject(error);
   }
-  return runInExecutor(executor, task, ...args);
+  return runInExecutorWith(executor, task, args, options);
 }

@@ -5,10 +5,12 @@ import {
   createTask,
   ExceptionGroup,
   runInExecutor,
+  runInExecutorWith,
   type SubmitExecutor,
   TaskGroup,
   timeout,
   toThread,
+  toThreadWith,
   waitFor,
 } from "./mod.ts";
 
@@ -168,5 +170,64 @@ describe("runInExecutor()/toThread() pass the awaiting task's cancellation on to
     finish();
     await expect(p).resolves.toBe("finished");
     await expect(createTask(() => runInExecutor(inline, double, 4))).resolves.toBe(8);
+  });
+});
+
+describe("runInExecutorWith()/toThreadWith(): a signal of its own and a hard stop", () => {
+  beforeEach(() => {
+    registry[KEY] = () => inline;
+  });
+
+  it("passes its own signal and abort: 'terminate' to submitWith", async () => {
+    const seen: { signal?: AbortSignal; abort?: string }[] = [];
+    const pool: SubmitExecutor = {
+      submit: () => Promise.reject(new Error("not used")),
+      submitWith: (_t, _args, options) => {
+        seen.push(options);
+        return new Promise((_, reject) =>
+          options.signal?.addEventListener("abort", () => reject(options.signal?.reason), { once: true }),
+        );
+      },
+    };
+    const controller = new AbortController();
+    const p = runInExecutorWith(pool, double, [1], { signal: controller.signal, abort: "terminate" });
+    controller.abort(new Error("stop"));
+    await expect(p).rejects.toThrow("stop");
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.abort).toBe("terminate");
+  });
+
+  it("joins its own signal with the enclosing task's: either cancels the call", async () => {
+    const { pool, submitted, finish } = workerLike();
+    const mine = new AbortController();
+    const t = createTask(() => runInExecutorWith(pool, double, [1], { signal: mine.signal }));
+    const signal = await submitted;
+    try {
+      expect(signal).not.toBe(mine.signal);
+      t.cancel();
+      expect(signal?.aborted).toBe(true);
+      expect(mine.signal.aborted).toBe(false);
+      await expect(t).rejects.toBeInstanceOf(CancelledError);
+    } finally {
+      finish();
+    }
+  });
+
+  it("rejects options it cannot honour and bad arguments", async () => {
+    await expect(runInExecutorWith(inline, double, [1], { abort: "terminate" })).rejects.toThrow("submitWith()");
+    await expect(runInExecutorWith(inline, double, [1], { abort: "kill" as never })).rejects.toThrow('"kill"');
+    await expect(runInExecutorWith(inline, double, 1 as never)).rejects.toThrow(TypeError);
+    await expect(runInExecutorWith(inline, double, [4])).resolves.toBe(8);
+  });
+
+  it("toThreadWith() runs on the default thread executor with the options", async () => {
+    const { pool, submitted, finish } = workerLike();
+    registry[KEY] = () => pool;
+    const controller = new AbortController();
+    const p = toThreadWith(double, [1], { signal: controller.signal });
+    expect(await submitted).toBe(controller.signal);
+    controller.abort(new Error("stop"));
+    await expect(p).rejects.toThrow("stop");
+    finish();
   });
 });
