@@ -76,6 +76,8 @@ export interface DownloadResult {
   readonly bytes: number;
   /** How many retries it took (0: the first try worked). */
   readonly retries: number;
+  /** The user's name, e.g. "Ms Jane Doe" (empty if the service sent none). */
+  readonly name: string;
 }
 
 /**
@@ -344,7 +346,7 @@ async function tryOnce(
       }),
     );
   }
-  return { id: key, path, bytes };
+  return { id: key, path, bytes, name: userName(body) };
 }
 
 /**
@@ -476,6 +478,15 @@ function isWriteError(error: unknown): boolean {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
+}
+
+/** The user's name, "Ms Jane Doe" (empty when the answer has none). */
+function userName(body: unknown): string {
+  if (!isRecord(body) || !Array.isArray(body.results)) return "";
+  const user: unknown = body.results[0];
+  if (!isRecord(user) || !isRecord(user.name)) return "";
+  const { title, first, last } = user.name;
+  return [title, first, last].filter((part) => typeof part === "string" && part !== "").join(" ");
 }
 
 function largePicture(body: unknown): string | undefined {

@@ -284,7 +284,7 @@ describe("retries and timeouts", () => {
     const result = await fetchUserPicture(21, { baseUrl, outDir: dir, retryDelay: 1 });
     // timers never fire early: the second try came at least Retry-After (1 s) later
     expect(performance.now() - started).toBeGreaterThanOrEqual(990);
-    expect(result).toEqual({ id: "21", path: join(dir, "21.jpg"), bytes: 4, retries: 1 });
+    expect(result).toEqual({ id: "21", path: join(dir, "21.jpg"), bytes: 4, retries: 1, name: "" });
     expect(calls).toBe(2);
     expect(await readdir(dir)).toEqual(["21.jpg"]);
   });
@@ -442,7 +442,14 @@ describe("helpers of the tour's models", () => {
   it("tryFetchUserPicture resolves with each outcome, never rejecting", async () => {
     const server = await serve({ failSeeds: [41] });
     const ok = await tryFetchUserPicture(42, { baseUrl: server.url, outDir: dir });
-    expect(ok).toEqual({ ok: true, id: "42", path: join(dir, "42.jpg"), bytes: expect.any(Number), retries: 0 });
+    expect(ok).toEqual({
+      ok: true,
+      id: "42",
+      path: join(dir, "42.jpg"),
+      bytes: expect.any(Number),
+      retries: 0,
+      name: expect.stringMatching(/^\w+ \S+ \S+$/),
+    });
     const failed = await tryFetchUserPicture(41, { baseUrl: server.url, outDir: dir, retries: 1, retryDelay: 1 });
     expect(failed).toEqual({
       ok: false,
@@ -486,6 +493,7 @@ describe("downloadUserPictureTask", () => {
       path: join(dir, "223.jpg"),
       bytes: expect.any(Number),
       retries: 0,
+      name: expect.stringMatching(/^(Mr|Ms|Mrs|Miss|Mademoiselle|Madame|Monsieur|Herr|Frau) .+ .+$/),
     });
   });
 });

@@ -6,6 +6,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isMainModule } from "@cc/core";
@@ -13,6 +14,7 @@ import cliProgress from "cli-progress";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RANDOMUSER_URL } from "./download.ts";
 import { type DownloadModel, type DownloadOutcome, MODELS, TOUR } from "./models.ts";
+import { type ReportPicture, writeReport } from "./report.ts";
 import { startServer } from "./server.ts";
 
 /**
@@ -324,6 +326,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   );
 
   const rows: ModelSummary[] = [];
+  const pictures = new Map<number | string, ReportPicture>();
   let allFailures = 0;
   for (const model of models) {
     // an abort ends the loop after the model it interrupted (each model settles at once if it came before)
@@ -373,6 +376,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       retries: outcomes.reduce((sum, o) => sum + o.retries, 0),
     };
     allFailures += row.failures;
+    for (const o of outcomes) if (o.ok) pictures.set(o.id, { id: o.id, name: o.name, path: o.path });
     for (const outcome of outcomes) {
       if (!outcome.ok && (bar || (quiet && !json)) && !signal?.aborted) {
         stderr.write(`error: ${single ? "" : `${model.name}: `}id ${outcome.id}: ${message(outcome.error)}\n`);
@@ -400,12 +404,32 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       );
     }
   }
+  let report: string | undefined;
+  if (!single && !signal?.aborted) {
+    await mkdir(outDir, { recursive: true });
+    await writeReport(outDir, {
+      subtitle:
+        `${plural(ids.length, "picture", "pictures")} from ${local ? "a local stand-in for randomuser.me" : baseUrl}, ` +
+        `on ${plural(rows.length, "model", "models")} in turn (concurrency ${opts.concurrency} where it applies)`,
+      pictures: ids.flatMap((id) => pictures.get(id) ?? []),
+      timings: rows,
+    });
+    report = join(opts.out, "report.html");
+  }
   if (!signal?.aborted) {
     if (json) {
-      const summary = { ids, baseUrl, outDir: opts.out, concurrency: opts.concurrency, models: rows };
+      const summary = {
+        ids,
+        baseUrl,
+        outDir: opts.out,
+        concurrency: opts.concurrency,
+        models: rows,
+        ...(report ? { report } : {}),
+      };
       stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else if (!single) {
       say(`\n${table(rows)}`);
+      say(`Report: ${report} (the pictures with their names, and the times)`);
       say(`Done: ${models.length} models, ${allFailures} failed, ${Math.round(performance.now() - started)} ms`);
     }
   }

@@ -262,15 +262,19 @@ describe("node dist/main.js: the tour", () => {
     expect(run.stdout).toMatch(/^model +wall time +files +bytes +failures +retries$/m);
     expect(run.stdout).toMatch(/^futures +\d+ ms +2 +[\d.]+ k?B +0 +0$/m);
     expect(run.stdout).toMatch(/^async +\d+ ms +2 +[\d.]+ k?B +0 +0$/m);
+    expect(run.stdout).toMatch(/^Report: o\/report\.html /m);
     expect(run.stdout).toMatch(/^Done: 2 models, 0 failed, \d+ ms$/m);
-    expect(readdirSync(join(dir, "o")).sort()).toEqual(["1.jpg", "2.jpg"]);
+    expect(readdirSync(join(dir, "o")).sort()).toEqual(["1.jpg", "2.jpg", "report.html"]);
+    const html = await readFile(join(dir, "o", "report.html"), "utf8");
+    expect(html.match(/<img /g)).toHaveLength(2);
+    expect(html.match(/<g class="bar"/g)).toHaveLength(2);
   });
 
   it("--json prints the summary for machines, and nothing else on stdout", async () => {
     const run = await cli(["--models", "async,sequential", "--ids", "1,2,3", "--out", "o", "--json"], dir);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout);
-    expect(summary).toMatchObject({ ids: [1, 2, 3], outDir: "o", concurrency: 4 });
+    expect(summary).toMatchObject({ ids: [1, 2, 3], outDir: "o", concurrency: 4, report: join("o", "report.html") });
     expect(summary.models.map((m: { model: string }) => m.model)).toEqual(["async", "sequential"]);
     const bytes = (await Promise.all(["1", "2", "3"].map((id) => readFile(join(dir, "o", `${id}.jpg`))))).reduce(
       (sum, b) => sum + b.byteLength,

@@ -15,4 +15,5 @@
 export * from "./download.ts";
 export * from "./main.ts";
 export * from "./models.ts";
+export * from "./report.ts";
 export * from "./server.ts";

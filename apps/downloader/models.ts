@@ -29,6 +29,8 @@ export type DownloadOutcome =
       readonly path: string;
       readonly bytes: number;
       readonly retries: number;
+      /** The user's name, for the report. */
+      readonly name: string;
     }
   | { readonly id: number | string; readonly ok: false; readonly error: unknown; readonly retries: number };
 
@@ -71,7 +73,7 @@ async function settle(id: number | string, options: RunOptions): Promise<Downloa
   let outcome: DownloadOutcome;
   try {
     const result = await fetchUserPicture(id, { ...retry, baseUrl, outDir, ...(signal ? { signal } : {}) });
-    outcome = { id, ok: true, path: result.path, bytes: result.bytes, retries: result.retries };
+    outcome = { id, ok: true, path: result.path, bytes: result.bytes, retries: result.retries, name: result.name };
   } catch (error) {
     outcome = { id, ok: false, error, retries: retriesOf(error) };
   }
@@ -182,8 +184,8 @@ function outcomeOf(
   }
   const error = future.exceptionNow();
   if (error !== undefined) return { id, ok: false, error, retries: retriesOf(error) };
-  const { path, bytes, retries } = future.resultNow();
-  return { id, ok: true, path, bytes, retries };
+  const { path, bytes, retries, name } = future.resultNow();
+  return { id, ok: true, path, bytes, retries, name };
 }
 
 /**
@@ -299,8 +301,8 @@ export const threadModel: DownloadModel = {
           const id = ids[i]!;
           let outcome: DownloadOutcome;
           try {
-            const { path, bytes, retries } = await thread.join();
-            outcome = { id, ok: true, path, bytes, retries };
+            const { path, bytes, retries, name } = await thread.join();
+            outcome = { id, ok: true, path, bytes, retries, name };
           } catch (error) {
             outcome = failed(id, error, signal);
           }
@@ -387,7 +389,14 @@ export const processModel: DownloadModel = {
           try {
             const result = p.exitCode === null && !p.isAlive() && signal?.aborted ? undefined : await p.join();
             if (result !== undefined && p.exitCode === 0) {
-              outcome = { id, ok: true, path: result.path, bytes: result.bytes, retries: result.retries };
+              outcome = {
+                id,
+                ok: true,
+                path: result.path,
+                bytes: result.bytes,
+                retries: result.retries,
+                name: result.name,
+              };
             } else {
               outcome = failed(id, p.error ?? new DownloadError(String(id), `process exited ${p.exitCode}`), signal);
             }
@@ -434,7 +443,7 @@ export const poolMapModel: DownloadModel = {
       );
       outcomes = results.map((r, i) =>
         r.ok
-          ? { id: ids[i]!, ok: true, path: r.path, bytes: r.bytes, retries: r.retries }
+          ? { id: ids[i]!, ok: true, path: r.path, bytes: r.bytes, retries: r.retries, name: r.name }
           : { id: ids[i]!, ok: false, error: new DownloadError(r.id, r.message), retries: r.retries },
       );
     } catch (error) {
