@@ -336,7 +336,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       ? new cliProgress.SingleBar(
           {
             stream: stderr as NodeJS.WritableStream,
-            format: "  {bar} {value}/{total} | {failed} failed | {duration_formatted}",
+            format: "  {bar} {value}/{total} | {failed} failed | {rate}/s | {duration_formatted} | ETA {eta_formatted}",
             hideCursor: true,
             clearOnComplete: false,
           },
@@ -344,14 +344,20 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         )
       : undefined;
     let failed = 0;
-    bar?.start(ids.length, 0, { failed });
+    const rate = (): string => {
+      const seconds = (performance.now() - modelStarted) / 1000;
+      return seconds > 0 ? ((ids.length - remaining) / seconds).toFixed(1) : "0.0";
+    };
+    let remaining = ids.length;
+    bar?.start(ids.length, 0, { failed, rate: "0.0" });
     const onSettled = (outcome: DownloadOutcome): void => {
       if (!outcome.ok) failed++;
+      remaining--;
       if (signal?.aborted) {
-        bar?.increment(1, { failed });
+        bar?.increment(1, { failed, rate: rate() });
         return; // interrupted: the summary says how many were not written, not one line each
       }
-      if (bar) bar.increment(1, { failed });
+      if (bar) bar.increment(1, { failed, rate: rate() });
       else if (!single) {
         if (!outcome.ok && !quiet) stdout.write(`  FAIL  ${model.name} ${outcome.id}: ${message(outcome.error)}\n`);
       } else if (outcome.ok) say(`  ok    ${outcome.id} -> ${join(opts.out, basename(outcome.path))}`);

@@ -338,7 +338,7 @@ describe("main()", () => {
     const stderr = sink(true);
     const code = await main(["--model", "async", "--ids", "1,2,3", "--out", join(dir, "o")], { stdout, stderr });
     expect(code).toBe(0);
-    expect(stderr.text).toContain("3/3 | 0 failed");
+    expect(stderr.text).toMatch(/3\/3 \| 0 failed \| \d+\.\d\/s \| \d+s \| ETA \d+s/);
     expect(stdout.text).not.toContain("ok    1");
     expect(stdout.text).toMatch(/Done: 3 files written/);
   });
@@ -420,6 +420,38 @@ describe.runIf(process.platform === "linux")("interrupting node dist/main.js whi
     "pool",
     "processes",
   ].flatMap((model) => WAYS.map(([way, name, group, code]) => [model, way, code, name, group] as const));
+
+  it("the tour: Ctrl-C stops it in its first model, prints one summary line, exits 130, leaves no file", async () => {
+    const out = join(dir, "o");
+    const child = spawn(
+      process.execPath,
+      [CLI, "--base-url", server.url, "--models", "futures,async", "--ids", "1,2", "--out", out],
+      { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const pid = child.pid as number;
+    try {
+      await until(
+        () => existsSync(out) && readdirSync(out).filter((f) => f.endsWith(".tmp")).length >= 2,
+        () => `2 temporary files in ${out}:\n${output}`,
+      );
+      process.kill(-pid, "SIGINT");
+      expect(await exited, output).toBe(130);
+      expect(readdirSync(out)).toEqual([]);
+      const lines = output.trim().split("\n");
+      expect(lines).toHaveLength(2); // "Downloading …" and the summary
+      expect(lines[1]).toMatch(/^Interrupted: 0 files written to .*, 2 not downloaded, 0 retries, \d+ ms$/);
+    } finally {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // it has ended, with its group
+      }
+    }
+  });
 
   it.each(cases)(
     "--model %s, %s: exits %s, leaves no partial or temporary file and no child process",
