@@ -5,7 +5,8 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -311,6 +312,7 @@ async function tryOnce(
   const path = join(outDir, `${key}${extension}`);
   const temporary = join(outDir, `.${key}${extension}.${process.pid}.${randomUUID()}.tmp`);
   let bytes = 0;
+  let sink: WriteStream | undefined;
   try {
     await mkdir(outDir, { recursive: true });
     const source = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
@@ -321,12 +323,16 @@ async function tryOnce(
         callback(null, chunk);
       },
     });
-    await pipeline(source, count, createWriteStream(temporary, { flags: "wx" }), { signal: picture.signal });
+    sink = createWriteStream(temporary, { flags: "wx" });
+    await pipeline(source, count, sink, { signal: picture.signal });
     picture.done();
     outer?.throwIfAborted();
     await rename(temporary, path);
   } catch (error) {
     picture.done();
+    // A source that fails at once can fail the pipeline before the file stream has even opened (and
+    // created) the file: wait until it has closed, or the file would appear after its removal.
+    if (sink && !sink.closed) await once(sink, "close").catch(() => {});
     await rm(temporary, { force: true });
     if (outer?.aborted) throw outer.reason;
     if (picture.timedOut()) {
