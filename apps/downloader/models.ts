@@ -73,7 +73,7 @@ async function settle(id: number | string, options: RunOptions): Promise<Downloa
   let outcome: DownloadOutcome;
   try {
     const result = await fetchUserPicture(id, { ...retry, baseUrl, outDir, ...(signal ? { signal } : {}) });
-    outcome = { id, ok: true, path: result.path, bytes: result.bytes, retries: result.retries, name: result.name };
+    outcome = succeeded(id, result);
   } catch (error) {
     outcome = { id, ok: false, error, retries: retriesOf(error) };
   }
@@ -184,8 +184,7 @@ function outcomeOf(
   }
   const error = future.exceptionNow();
   if (error !== undefined) return { id, ok: false, error, retries: retriesOf(error) };
-  const { path, bytes, retries, name } = future.resultNow();
-  return { id, ok: true, path, bytes, retries, name };
+  return succeeded(id, future.resultNow());
 }
 
 /**
@@ -263,6 +262,14 @@ function onAbort(signal: AbortSignal | undefined, stop: () => void): () => void 
   return () => signal.removeEventListener("abort", stop);
 }
 
+/** The outcome of a download that wrote its picture. */
+function succeeded(
+  id: number | string,
+  result: { path: string; bytes: number; retries: number; name: string },
+): DownloadOutcome {
+  return { id, ok: true, path: result.path, bytes: result.bytes, retries: result.retries, name: result.name };
+}
+
 function failed(id: number | string, error: unknown, signal: AbortSignal | undefined): DownloadOutcome {
   return { id, ok: false, error: signal?.aborted ? signal.reason : error, retries: retriesOf(error) };
 }
@@ -301,8 +308,7 @@ export const threadModel: DownloadModel = {
           const id = ids[i]!;
           let outcome: DownloadOutcome;
           try {
-            const { path, bytes, retries, name } = await thread.join();
-            outcome = { id, ok: true, path, bytes, retries, name };
+            outcome = succeeded(id, await thread.join());
           } catch (error) {
             outcome = failed(id, error, signal);
           }
@@ -389,14 +395,7 @@ export const processModel: DownloadModel = {
           try {
             const result = p.exitCode === null && !p.isAlive() && signal?.aborted ? undefined : await p.join();
             if (result !== undefined && p.exitCode === 0) {
-              outcome = {
-                id,
-                ok: true,
-                path: result.path,
-                bytes: result.bytes,
-                retries: result.retries,
-                name: result.name,
-              };
+              outcome = succeeded(id, result);
             } else {
               outcome = failed(id, p.error ?? new DownloadError(String(id), `process exited ${p.exitCode}`), signal);
             }
@@ -443,7 +442,7 @@ export const poolMapModel: DownloadModel = {
       );
       outcomes = results.map((r, i) =>
         r.ok
-          ? { id: ids[i]!, ok: true, path: r.path, bytes: r.bytes, retries: r.retries, name: r.name }
+          ? succeeded(ids[i]!, r)
           : { id: ids[i]!, ok: false, error: new DownloadError(r.id, r.message), retries: r.retries },
       );
     } catch (error) {
