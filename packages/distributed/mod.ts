@@ -1,0 +1,6 @@
+/**
+ * Python's `concurrent.futures` Executor across many machines, on BullMQ and Redis (work in progress).
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,3 @@
+import { sharedConfig } from "../../scripts/vitest.shared.ts";
+
+export default sharedConfig;
