@@ -4,12 +4,15 @@
  * was exceeded": they do not, six processes share two cores. It also never joins them: cc joins, and
  * checks each exit code.
  *
- * Run: `pnpm exec tsx examples/n10.ts [baseUrl]` (default https://randomuser.me; pictures go to `output/`).
+ * Run: `pnpm exec tsx examples/n10.ts` — offline, against a local stand-in for randomuser.me that it
+ * starts itself; `--real` asks the real service, `--base-url URL` (or the URL alone) another one. It prints
+ * which it used; the pictures go to `output/`.
  *
  * @module
  */
 import { isMainModule } from "@cc/core";
 import { Process } from "../mod.ts";
+import { exampleApi } from "./_stand_in.ts";
 import { type DownloadOptions, downloadUserPicture, SEED_IDS } from "./download_user_picture.ts";
 
 /**
@@ -53,7 +56,8 @@ export async function main(options: MainOptions = {}): Promise<ProcessOutcome[]>
 }
 
 if (isMainModule(import.meta)) {
-  const outcomes = await main({ baseUrl: process.argv[2] });
+  await using api = await exampleApi();
+  const outcomes = await main({ baseUrl: api.baseUrl });
   console.log(outcomes);
   if (outcomes.some((o) => o.exitCode !== 0)) process.exitCode = 1;
 }

@@ -3,12 +3,14 @@
  * files. The options reach the workers through the pool's `initializer`, so `map` passes one id per
  * call as the course's does; the files are `.jpg` (the course saves JPEG bytes as `.png`).
  *
- * Run: `pnpm exec tsx examples/pool.ts [baseUrl]` (default https://randomuser.me; pictures go to `output/`).
+ * Run: `pnpm exec tsx examples/pool.ts` — offline, against a local stand-in for randomuser.me; `--real`
+ * asks the real service, `--base-url URL` (or the URL alone) another one. The pictures go to `output/`.
  *
  * @module
  */
 import { isMainModule } from "@cc/core";
 import { Pool } from "../mod.ts";
+import { exampleApi } from "./_stand_in.ts";
 import { configureTask, type DownloadOptions, downloadUserPictureTask, SEED_IDS } from "./download_user_picture.ts";
 
 /** Options of {@linkcode main}. */
@@ -25,5 +27,6 @@ export async function main(options: MainOptions = {}): Promise<string[]> {
 }
 
 if (isMainModule(import.meta)) {
-  console.log(await main({ baseUrl: process.argv[2] }));
+  await using api = await exampleApi();
+  console.log(await main({ baseUrl: api.baseUrl }));
 }

@@ -2,13 +2,15 @@
  * Seed "ProcessPoolExecutor": `ProcessPoolExecutor(max_workers=4)`, one `submit` per id, `wait`, then
  * the results. The course never shuts the executor down; here `await using` does.
  *
- * Run: `pnpm exec tsx examples/ppe.ts [baseUrl]` (default https://randomuser.me; pictures go to `output/`).
+ * Run: `pnpm exec tsx examples/ppe.ts` — offline, against a local stand-in for randomuser.me; `--real`
+ * asks the real service, `--base-url URL` (or the URL alone) another one. The pictures go to `output/`.
  *
  * @module
  */
 import { isMainModule } from "@cc/core";
 import { wait } from "@cc/futures";
 import { ProcessPoolExecutor } from "../mod.ts";
+import { exampleApi } from "./_stand_in.ts";
 import { type DownloadOptions, downloadUserPictureTask, SEED_IDS } from "./download_user_picture.ts";
 
 /** Options of {@linkcode main}. */
@@ -28,5 +30,6 @@ export async function main(options: MainOptions = {}): Promise<string[]> {
 }
 
 if (isMainModule(import.meta)) {
-  console.log(await main({ baseUrl: process.argv[2] }));
+  await using api = await exampleApi();
+  console.log(await main({ baseUrl: api.baseUrl }));
 }
