@@ -291,5 +291,7 @@ export function registerTypeScriptHooksOffThread(esbuildPath: string): void {
   const register = (nodeModule as unknown as { register?: (url: string, options: unknown) => void }).register;
   if (typeof register !== "function") throw new Error(`module.register is not available in Node.js ${process.version}`);
   process.setSourceMapsEnabled(true);
-  register(import.meta.url, { data: { esbuildPath } });
+  // By name rather than `import.meta.url`: in a bundled dist/ this code may sit in a shared chunk.
+  const self = new URL(`./_ts_hooks${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+  register(self.href, { data: { esbuildPath } });
 }

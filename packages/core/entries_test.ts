@@ -1,4 +1,4 @@
-// The built worker entry points are bundled into one file each (scripts/bundle_entries.mjs), with
+// The built worker entry points are bundled into one file each (scripts/bundle-dist.mjs), with
 // TypeScript support and threads.js compatibility kept apart and loaded on demand. These tests run
 // against the build in dist/ (turbo builds before it tests), so the bundle itself is what is tested.
 import { readFileSync } from "node:fs";

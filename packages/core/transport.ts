@@ -6,8 +6,7 @@
  * @module
  */
 
-import { type ChildProcess, fork } from "node:child_process";
-import { randomInt } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
 import * as nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import type { TransferListItem } from "node:worker_threads";
@@ -258,7 +257,8 @@ class ProcessTransport implements Transport {
   readonly #child: ChildProcess;
   readonly #heapLimited: boolean;
   /** The tag of cc's messages from this child (see `process_entry.ts`): others on its channel are not cc's. */
-  readonly #tag = randomInt(1, 2 ** 47);
+  // child_process and crypto are loaded on the first child process, not when cc is imported (~5 ms).
+  readonly #tag = process.getBuiltinModule("node:crypto").randomInt(1, 2 ** 47);
   #error: unknown;
   #exitPromise: Promise<void>;
 
@@ -272,7 +272,7 @@ class ProcessTransport implements Transport {
       const loader = sourcesUseOwnLoader() ? new URL("./_ts_register.ts", import.meta.url).href : tsxOrThrow().loader;
       execArgv.push("--import", loader);
     }
-    this.#child = fork(entry, [], {
+    this.#child = process.getBuiltinModule("node:child_process").fork(entry, [], {
       serialization: "advanced",
       execArgv,
       env: { ...process.env, ...options.env, [CHANNEL_TAG_ENV]: String(this.#tag) },
