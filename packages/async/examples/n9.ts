@@ -5,7 +5,9 @@
  * at a time, and saves JPEG bytes as `.png`; here the extension comes from the `Content-Type`, the
  * folder is created, and each file is written atomically (temp file + rename).
  *
- * Run: `pnpm exec tsx examples/n9.ts [baseUrl]` (default https://randomuser.me).
+ * Run: `pnpm exec tsx examples/n9.ts` — offline, against a local stand-in for randomuser.me that it starts
+ * itself; `--real` asks the real service, `--base-url URL` (or the URL alone) another one. It prints which
+ * it used; the pictures go to `output/`.
  *
  * @module
  */
@@ -13,6 +15,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gather, limit } from "@cc/async";
 import { isMainModule } from "@cc/core";
+import { exampleApi } from "./_stand_in.ts";
 
 /** Options of {@linkcode main} and {@linkcode downloadUserPicture}. */
 export interface N9Options {
@@ -124,6 +127,7 @@ export async function main(options: N9Options = {}): Promise<N9Result[]> {
 }
 
 if (isMainModule(import.meta)) {
-  const results = await main({ baseUrl: process.argv[2] ?? "https://randomuser.me" });
+  await using api = await exampleApi();
+  const results = await main({ baseUrl: api.baseUrl });
   if (results.some((r) => "error" in r)) process.exitCode = 1;
 }

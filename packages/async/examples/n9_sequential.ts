@@ -3,13 +3,15 @@
  * does (three `run_until_complete` calls in a row) — but with `fetch` and `fs/promises`, so nothing
  * blocks the event loop, and with the file named by its real type (`.jpg`), not `.png`.
  *
- * Run: `pnpm exec tsx examples/n9_sequential.ts [baseUrl]`.
+ * Run: `pnpm exec tsx examples/n9_sequential.ts` — offline, against a local stand-in for randomuser.me;
+ * `--real` asks the real service, `--base-url URL` (or the URL alone) another one.
  *
  * @module
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isMainModule } from "@cc/core";
+import { exampleApi } from "./_stand_in.ts";
 
 /** Options of {@linkcode main}. */
 export interface N9SequentialOptions {
@@ -75,5 +77,6 @@ export async function main(options: N9SequentialOptions = {}): Promise<string[]>
 }
 
 if (isMainModule(import.meta)) {
-  await main({ baseUrl: process.argv[2] ?? "https://randomuser.me" });
+  await using api = await exampleApi();
+  await main({ baseUrl: api.baseUrl });
 }
