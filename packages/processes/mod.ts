@@ -19,7 +19,17 @@
  *
  * @module
  */
+export * from "./active_children.ts";
 export * from "./async_result.ts";
+export * from "./event.ts";
+export * from "./lock.ts";
+export * from "./manager.ts";
+export * from "./pipe.ts";
 export * from "./pool.ts";
+export * from "./primitive_errors.ts";
 export * from "./process.ts";
 export * from "./process_pool_executor.ts";
+export * from "./queue.ts";
+export * from "./semaphore.ts";
+export * from "./shared_value.ts";
+export * from "./wait_options.ts";

@@ -20,6 +20,7 @@ import {
   WorkerConnection,
   WorkerExitError,
 } from "@cc/core";
+import { NAME_ENV, ownName, PARENT_NAME_ENV, PARENT_PID_ENV, reviveField, running, shareField } from "./_children.ts";
 import { nothingTask, runProcessObjectTask } from "./_process_runner.ts";
 
 /** What a child process can receive (no shared memory; what `v8.serialize` accepts). */
@@ -66,6 +67,7 @@ interface HostState {
   exitCode: number | null;
   result: unknown;
   error: unknown;
+  closed: boolean;
 }
 
 interface ChildState {
@@ -86,7 +88,19 @@ let counter = 0;
 function hostState(p: Process<unknown>, what: string): HostState {
   const state = p[STATE];
   if (state.child) throw new InvalidStateError(`${what} is only possible in the process that created ${state.name}`);
+  if (state.closed) throw new InvalidStateError(`${what}: ${state.name} was closed`);
   return state;
+}
+
+function checkOpen(state: State, what: string): void {
+  if (!state.child && state.closed) throw new InvalidStateError(`${what}: ${state.name} was closed`);
+}
+
+/** The fields of a subclass object, as they travel to its child (a primitive as its handle). */
+function ownFields(p: Process<unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(p)) fields[key] = shareField((p as unknown as Record<string, unknown>)[key]);
+  return fields;
 }
 
 function signal(p: Process<unknown>, what: string, name: NodeJS.Signals): void {
@@ -191,6 +205,7 @@ export class Process<R = unknown> {
       exitCode: null,
       result: undefined,
       error: undefined,
+      closed: false,
     };
     Object.defineProperty(this, STATE, { value: state, enumerable: false });
   }
@@ -204,14 +219,14 @@ export class Process<R = unknown> {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the runtime rebuilds
     const object = Object.create(this.prototype) as P;
     Object.defineProperty(object, STATE, { value: { child: true, name: shared.name } satisfies ChildState });
+    for (const key of Object.keys(shared.fields)) shared.fields[key] = reviveField(shared.fields[key]);
     return Object.assign(object, shared.fields);
   }
 
   /** @internal How a subclass object travels to its child process. */
   [SHAREABLE](): SharedHandle {
     const ctor = this.constructor as typeof Process;
-    const fields: Record<string, unknown> = {};
-    for (const key of Object.keys(this)) fields[key] = (this as Record<string, unknown>)[key];
+    const fields = ownFields(this);
     return {
       url: taskModuleUrl(ctor.module!),
       name: ctor.exportName ?? ctor.name,
@@ -249,6 +264,7 @@ export class Process<R = unknown> {
   get pid(): number | undefined {
     const state = this[STATE];
     if (state.child) return process.pid;
+    checkOpen(state, "pid");
     return state.connection?.transport.id;
   }
 
@@ -264,6 +280,7 @@ export class Process<R = unknown> {
    */
   get exitCode(): number | null {
     const state = this[STATE];
+    checkOpen(state, "exitCode");
     return state.child ? null : state.exitCode;
   }
 
@@ -293,6 +310,7 @@ export class Process<R = unknown> {
   isAlive(): boolean {
     const state = this[STATE];
     if (state.child) return true;
+    checkOpen(state, "isAlive()");
     return state.connection !== undefined && state.exitCode === null;
   }
 
@@ -351,8 +369,7 @@ export class Process<R = unknown> {
       }
       taskModuleUrl(ctor.module);
       taskExportName(ctor.exportName ?? ctor.name);
-      const fields: Record<string, unknown> = {};
-      for (const key of Object.keys(this)) fields[key] = (this as Record<string, unknown>)[key];
+      const fields = ownFields(this);
       const bad = findUncloneable(fields, "this", TO_CHILD);
       if (bad) throw new CloneError(bad.path, bad.what, `${ctor.name}.run`);
       runTask = runProcessObjectTask;
@@ -363,14 +380,22 @@ export class Process<R = unknown> {
       runTask = state.target ?? nothingTask;
       runArgs = state.args;
     }
-    const connection = new WorkerConnection(spawnWorker({ kind: "process", env: state.env, execArgv: state.execArgv }));
+    const env = {
+      ...state.env,
+      [NAME_ENV]: state.name,
+      [PARENT_NAME_ENV]: ownName,
+      [PARENT_PID_ENV]: String(process.pid),
+    };
+    const connection = new WorkerConnection(spawnWorker({ kind: "process", env, execArgv: state.execArgv }));
     state.connection = connection;
+    running.add(this);
     const outcome = connection.run(runTask, runArgs).then(
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, error }),
     );
     state.ended = outcome.then(async (o) => {
       const info = await connection.close();
+      running.delete(this);
       if (o.ok) state.result = o.result;
       else {
         state.error = o.error;
@@ -482,6 +507,36 @@ export class Process<R = unknown> {
   }
 
   /**
+   * Releases what the object holds (Python's `close()`): afterwards `start`, `join`, `pid`,
+   * `exitCode`, `isAlive`, `terminate` and `kill` throw `InvalidStateError`. Throws
+   * `InvalidStateError` while the child runs; a process never started can be closed. Idempotent.
+   *
+   * @throws {InvalidStateError} If the child process has not ended (join it first).
+   *
+   * @example
+   * ```ts
+   * import { InvalidStateError } from "@cc/core";
+   * import { Process } from "@cc/processes";
+   * const p = new Process();
+   * p.close();
+   * let refused = false;
+   * try { p.start(); } catch (e) { refused = e instanceof InvalidStateError; }
+   * console.assert(refused);
+   * ```
+   */
+  close(): void {
+    const state = this[STATE];
+    if (state.child) throw new InvalidStateError(`close() is only possible in the process that created ${state.name}`);
+    if (state.closed) return;
+    if (state.connection && state.exitCode === null) {
+      throw new InvalidStateError(`Cannot close ${state.name}: its child process is still running (join it first)`);
+    }
+    state.closed = true;
+    state.connection = undefined;
+    state.result = undefined;
+  }
+
+  /**
    * For `console.log`: `<Process name="Process-1" pid=123 started>`, as Python's repr.
    *
    * @example
@@ -492,6 +547,7 @@ export class Process<R = unknown> {
    */
   toString(): string {
     const state = this[STATE];
+    if (!state.child && state.closed) return `<${this.constructor.name} name="${state.name}" closed>`;
     const status = state.child
       ? "started"
       : state.exitCode !== null

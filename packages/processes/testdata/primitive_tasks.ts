@@ -1,0 +1,159 @@
+// Task fixtures for the cross-process primitives' tests (loaded in child processes).
+import {
+  AbandonedLockError,
+  currentProcessName,
+  type DictProxy,
+  EOFError,
+  type Event,
+  type JoinableQueue,
+  type ListProxy,
+  type Lock,
+  type PipeConnection,
+  parentProcess,
+  type Queue,
+  type Semaphore,
+  type SharedArray,
+  type Value,
+} from "../mod.ts";
+
+/** Puts `count` items `"<tag>:<i>"` on `q`. */
+export async function produce(q: Queue<string>, tag: string, count: number): Promise<number> {
+  for (let i = 0; i < count; i++) await q.put(`${tag}:${i}`);
+  return count;
+}
+
+/** Takes items until a `null`; returns them. */
+export async function consume(q: Queue<string | null>): Promise<string[]> {
+  const got: string[] = [];
+  for (let item = await q.get(); item !== null; item = await q.get()) got.push(item);
+  return got;
+}
+
+/** JoinableQueue worker: takes numbers until `null`, puts each square on `out`, marks each done. */
+export async function squareWorker(q: JoinableQueue<number | null>, out: Queue<number>): Promise<void> {
+  for (;;) {
+    const x = await q.get();
+    if (x === null) {
+      await q.taskDone();
+      return;
+    }
+    await out.put(x * x);
+    await q.taskDone();
+  }
+}
+
+/** Takes the lock, says so, and keeps it until killed. */
+export async function holdForever(lock: Lock, held: Event): Promise<never> {
+  await lock.acquire();
+  await held.set();
+  return new Promise(() => setInterval(() => {}, 1000));
+}
+
+/** Acquires the lock: "acquired" (and releases it), "abandoned", or "timeout". */
+export async function tryLock(lock: Lock, timeout: number, waiting?: Event): Promise<string> {
+  const acquiring = lock.acquire({ timeout });
+  await waiting?.set();
+  try {
+    if (!(await acquiring)) return "timeout";
+  } catch (error) {
+    if (error instanceof AbandonedLockError) return "abandoned";
+    throw error;
+  }
+  await lock.release();
+  return "acquired";
+}
+
+/** Pipe echo server: doubles each number until "stop", then closes its end. */
+export async function echo(conn: PipeConnection): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const x = await conn.recv<number | "stop">();
+    if (x === "stop") break;
+    await conn.send(x * 2);
+    n++;
+  }
+  await conn.close();
+  return n;
+}
+
+/** Sends 0..n-1 on a one-way pipe's writer, then closes it. */
+export async function sendMany(writer: PipeConnection, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await writer.send(i);
+  await writer.close();
+}
+
+/** Receives until EOFError; returns what came. */
+export async function recvAll(reader: PipeConnection): Promise<number[]> {
+  const got: number[] = [];
+  for (;;) {
+    try {
+      got.push(await reader.recv<number>());
+    } catch (error) {
+      if (error instanceof EOFError) return got;
+      throw error;
+    }
+  }
+}
+
+/** Waits for the event (says it started waiting first); returns what `wait` returned. */
+export async function waitFor(event: Event, timeout: number | undefined, waiting: Event): Promise<boolean> {
+  const result = event.wait(timeout === undefined ? {} : { timeout });
+  await waiting.set();
+  return await result;
+}
+
+/** Holds one permit of `slots` until `go` is set, saying on `entered` when it got in. */
+export async function takeSlot(slots: Semaphore, entered: Queue<number>, go: Event): Promise<void> {
+  await slots.acquire();
+  await entered.put(process.pid);
+  await go.wait();
+  await slots.release();
+}
+
+/** Increments `v` n times, each a read and a write under its lock. */
+export async function incrementLocked(v: Value, n: number): Promise<void> {
+  const lock = v.getLock();
+  for (let i = 0; i < n; i++) {
+    await using _ = await lock.hold();
+    await v.set((await v.get()) + 1);
+  }
+}
+
+/** Increments `v` n times with the atomic `add`. */
+export async function incrementAtomic(v: Value, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await v.add(1);
+}
+
+/** Writes `i * i` at `i` of `arr`; returns the array as this child sees it afterwards. */
+export async function writeSquare(arr: SharedArray, i: number): Promise<number> {
+  await arr.set(i, i * i);
+  return await arr.get(i);
+}
+
+/** A Manager worker: records itself in the dict and the list, and adds to a total. */
+export async function record(d: DictProxy<string, number>, l: ListProxy<number>, id: number): Promise<void> {
+  await d.set(`worker-${id}`, process.pid);
+  await l.append(id);
+  await d.add("total", id);
+}
+
+/** What a child knows of its parent and itself. */
+export function whoAmI(): {
+  parentPid: number | undefined;
+  parentName: string | undefined;
+  alive: boolean;
+  name: string;
+} {
+  const parent = parentProcess();
+  return {
+    parentPid: parent?.pid,
+    parentName: parent?.name,
+    alive: parent?.isAlive() ?? false,
+    name: currentProcessName(),
+  };
+}
+
+/** Waits until `go` is set. */
+export async function waitGo(go: Event): Promise<void> {
+  await go.wait();
+}
