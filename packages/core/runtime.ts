@@ -421,11 +421,21 @@ class Runtime {
     if (started >= 0 && performance.now() - started > 1) this.flush();
   }
 
-  /** Runs a map chunk: one call per argument list, in order; the first error fails the chunk. */
+  /**
+   * Runs a map chunk: one call per argument list, in order; the first error fails the chunk, and
+   * carries the results of the items before it (`ccChunkResults`, which the pool takes off the error).
+   */
   #invokeChunk(id: number, fn: TaskFn, name: string, chunk: unknown[][]): void {
     const call = new Call(id, name, this);
     const results: unknown[] = new Array(chunk.length);
     let i = 0;
+    const fail = (error: unknown, at: number): void => {
+      this.#running.delete(id);
+      const encoded = encodeError(error) as { $ccError?: 1; props?: Record<string, unknown> };
+      if (at > 0 && encoded.$ccError === 1) encoded.props = { ...encoded.props, ccChunkResults: results.slice(0, at) };
+      this.reply(id, STATUS_ERROR, encoded);
+      this.#maybeExit();
+    };
     const step = (): void => {
       try {
         for (; i < chunk.length; i++) {
@@ -438,20 +448,14 @@ class Runtime {
                 results[index] = value;
                 step();
               },
-              (error) => {
-                this.#running.delete(id);
-                this.reply(id, STATUS_ERROR, encodeError(error));
-                this.#maybeExit();
-              },
+              (error) => fail(error, index),
             );
             return;
           }
           results[i] = out;
         }
       } catch (error) {
-        this.#running.delete(id);
-        this.reply(id, STATUS_ERROR, encodeError(error));
-        this.#maybeExit();
+        fail(error, i);
         return;
       }
       this.#running.delete(id);

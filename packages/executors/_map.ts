@@ -28,19 +28,28 @@ export const MAX_AHEAD_PER_WORKER = 1024;
 // the dispatch of the items already read.
 const FILL_SLICE_MS = 1;
 
+/** What `runMap` reads: an iterable of items (one argument each) or, with `spread`, of argument lists. */
+export type MapInput<T> = Iterable<T> | AsyncIterable<T>;
+
 /**
  * Runs `task` over `iterable` on `executor` (see `Executor.map`). `ordered: false` yields each result
  * as soon as it is ready (Python's `Pool.imap_unordered`), with the same bounds, timeout and abort.
+ * With `spread`, each item is an argument list (`task(...item)`: several zipped iterables, `istarmap`).
+ *
+ * The first `buffersize` calls (or the first window of the adaptive read-ahead) are submitted by this
+ * call, before any iteration, as Python's `map` does; a synchronous input is opened and read here.
  */
 export function runMap<T, R>(
   executor: ChunkSubmitter,
   task: Task,
-  iterable: Iterable<T> | AsyncIterable<T>,
+  iterable: MapInput<T>,
   options: MapOptions,
   maxWorkers: number,
   ordered = true,
   clock: () => number = now,
   maxQueue = Number.POSITIVE_INFINITY,
+  spread = false,
+  name: string = ordered ? "map" : "imapUnordered",
 ): AsyncIterableIterator<R> {
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
   const chunksize = options.chunksize === undefined ? 1 : checkCount("chunksize", options.chunksize, 1);
@@ -49,7 +58,7 @@ export function runMap<T, R>(
   if (timeout !== undefined && (typeof timeout !== "number" || Number.isNaN(timeout))) {
     throw new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`);
   }
-  const name = ordered ? "map" : "imapUnordered";
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError("signal must be an AbortSignal");
   const isAsync = typeof (iterable as AsyncIterable<T>)?.[Symbol.asyncIterator] === "function";
   if (!isAsync && typeof (iterable as Iterable<T>)?.[Symbol.iterator] !== "function") {
     throw new TypeError(`${name}() needs an iterable or an async iterable`);
@@ -59,7 +68,7 @@ export function runMap<T, R>(
   // never more calls ahead than the pool's queue takes (`maxQueue`): submit would throw QueueFullError
   const minCalls = Math.min(Math.max(MIN_AHEAD, MIN_AHEAD_PER_WORKER * workers), maxQueue);
   const maxItems = Math.min(Math.max(MIN_AHEAD, MAX_AHEAD_PER_WORKER * workers), maxQueue * chunksize);
-  return generate<T, R>(executor, task, iterable, {
+  return start<T, R>(executor, task, iterable, {
     isAsync,
     chunksize,
     buffersize,
@@ -68,9 +77,112 @@ export function runMap<T, R>(
     deadline,
     signal,
     ordered,
+    spread,
     name,
     clock,
   });
+}
+
+/**
+ * Whether `value` is `map`'s options rather than an input: a plain object (or `undefined`) that is not
+ * iterable. Lets `map(task, a, b, { chunksize })` take its options last.
+ */
+export function isMapOptions(value: unknown): value is MapOptions | undefined {
+  if (value === undefined) return true;
+  if (typeof value !== "object" || value === null) return false;
+  if (Symbol.iterator in value || Symbol.asyncIterator in value) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Python's `zip(*iterables)` over sync and async iterables: argument lists, ending with the shortest
+ * input; closing it closes every input. Opens the inputs at once (as Python's `map` does).
+ */
+export function zipInputs(iterables: readonly unknown[], name: string): MapInput<unknown[]> {
+  iterables.forEach((input, i) => {
+    const ok =
+      typeof (input as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === "function" ||
+      typeof (input as Iterable<unknown>)?.[Symbol.iterator] === "function";
+    if (!ok) throw new TypeError(`${name}() needs iterables or async iterables: argument ${i + 2} is ${typeof input}`);
+  });
+  const anyAsync = iterables.some((x) => typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function");
+  if (!anyAsync) {
+    const its = iterables.map((x) => (x as Iterable<unknown>)[Symbol.iterator]());
+    let open = true;
+    const close = (except = -1): void => {
+      open = false;
+      for (let j = 0; j < its.length; j++) if (j !== except) its[j]!.return?.();
+    };
+    const zipped: IterableIterator<unknown[]> = {
+      next() {
+        if (!open) return { value: undefined, done: true };
+        const args = new Array(its.length);
+        for (let i = 0; i < its.length; i++) {
+          let step: IteratorResult<unknown>;
+          try {
+            step = its[i]!.next();
+          } catch (error) {
+            close(i); // a failed input is done; the others are closed
+            throw error;
+          }
+          if (step.done) {
+            close(i); // the shortest is done: close the others (it closed itself)
+            return { value: undefined, done: true };
+          }
+          args[i] = step.value;
+        }
+        return { value: args, done: false };
+      },
+      return() {
+        if (open) close();
+        return { value: undefined, done: true };
+      },
+      [Symbol.iterator]() {
+        return this;
+      },
+    };
+    return zipped;
+  }
+  const its = iterables.map((x) =>
+    typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+      ? (x as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+      : (x as Iterable<unknown>)[Symbol.iterator](),
+  );
+  let open = true;
+  const closeAll = async (except = -1): Promise<void> => {
+    open = false;
+    await Promise.all(its.map((it, j) => (j === except ? undefined : it.return?.())));
+  };
+  const zipped: AsyncIterableIterator<unknown[]> = {
+    async next() {
+      if (!open) return { value: undefined, done: true };
+      const args = new Array(its.length);
+      for (let i = 0; i < its.length; i++) {
+        let step: IteratorResult<unknown>;
+        try {
+          step = await its[i]!.next();
+        } catch (error) {
+          await closeAll(i); // a failed input is done; the others are closed
+          throw error;
+        }
+        if (step.done) {
+          await closeAll(i);
+          return { value: undefined, done: true };
+        }
+        args[i] = step.value;
+      }
+      return { value: args, done: false };
+    },
+    async return() {
+      if (open) await closeAll();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return zipped;
 }
 
 const now = (): number => performance.now();
@@ -87,6 +199,8 @@ interface Plan {
   readonly deadline: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly ordered: boolean;
+  /** Each item is an argument list. */
+  readonly spread: boolean;
   /** The method, for messages. */
   readonly name: string;
   /** Milliseconds, for the read-ahead and the reading slices (the tests pass their own). */
@@ -130,13 +244,22 @@ export class ReadAhead {
   }
 }
 
-async function* generate<T, R>(
+/** A chunk's future that failed at one of its items, with the results of the items before it. */
+export interface ChunkFailure {
+  /** Results of the chunk's items before the failing one (set when the chunk failed). */
+  partial?: unknown[];
+}
+
+const ignore = (): void => {};
+
+/** Sets up a map, submits its first calls, and returns its iterator (see `runMap`). */
+function start<T, R>(
   executor: ChunkSubmitter,
   task: Task,
-  iterable: Iterable<T> | AsyncIterable<T>,
-  { isAsync, chunksize, buffersize, minCalls, maxItems, deadline, signal, ordered, name, clock }: Plan,
-): AsyncGenerator<R, void, undefined> {
-  // made here, on the first next(): a map left before it starts never opens the input
+  iterable: MapInput<T>,
+  { isAsync, chunksize, buffersize, minCalls, maxItems, deadline, signal, ordered, spread, name, clock }: Plan,
+): AsyncIterableIterator<R> {
+  // opened by the call, as Python's `map` opens its iterables
   const iterator = isAsync
     ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
     : (iterable as Iterable<T>)[Symbol.iterator]();
@@ -152,22 +275,33 @@ async function* generate<T, R>(
     wake = undefined;
     if (waiting !== undefined && !waiting.done()) waiting.setResult(undefined);
   };
+  /** The input is done: ended, failed, or closed. */
   let exhausted = false;
+  /**
+   * The input failed, or a submit did (the pool was shut down, broken or full): no more reading, and
+   * the error is raised after the results of the items submitted before it (Python's `Pool.imap`).
+   */
+  let failure: { error: unknown } | undefined;
   const ahead = buffersize === undefined ? new ReadAhead(Math.min(minCalls, maxItems), maxItems) : undefined;
   /** Items submitted and not yet consumed. */
   let inFlight = 0;
+  /** Items read, for messages. */
+  let read = 0;
   // an async input is read in growing groups submitted together, so that they leave in one message
   let group = 1;
 
-  const submit = (values: unknown[]): void => {
+  /** Submits one call (a chunk of `values`); false if the submit failed (recorded in `failure`). */
+  const submit = (values: unknown[]): boolean => {
     let future: Future<unknown>;
-    if (chunksize === 1) {
-      future = executor.submit(task, values[0]);
-    } else {
-      future = executor._submitChunk(
-        task,
-        values.map((v) => [v]),
-      );
+    try {
+      if (chunksize === 1) {
+        future = spread ? executor.submit(task, ...(values[0] as unknown[])) : executor.submit(task, values[0]);
+      } else {
+        future = executor._submitChunk(task, spread ? (values as unknown[][]) : values.map((v) => [v]));
+      }
+    } catch (error) {
+      failure = { error };
+      return false;
     }
     inFlight += values.length;
     if (ordered) pending.push(future);
@@ -175,6 +309,16 @@ async function* generate<T, R>(
       running.add(future);
       future.addDoneCallback(onDone);
     }
+    return true;
+  };
+
+  /** Checks an item read; records the failure of an input that is not one of argument lists. */
+  const accept = (value: unknown): boolean => {
+    read++;
+    if (!spread || Array.isArray(value)) return true;
+    // the input stays open until `cleanup` closes it, as after a failed submit
+    failure = { error: new TypeError(`${name}() needs argument lists: item ${read - 1} is ${typeof value}`) };
+    return false;
   };
 
   /** Items to keep in flight: the adaptive target, and at least `minCalls` calls. */
@@ -192,27 +336,37 @@ async function* generate<T, R>(
     return inFlight <= targetItems() >> 1;
   };
 
-  const fillSync = async (it: Iterator<T>): Promise<void> => {
+  // `eager`: the call to `map` itself, which reads without a break (as Python's `map` does)
+  const fillSync = async (it: Iterator<T>, eager: boolean): Promise<void> => {
     let slice = clock();
     ahead?.update(slice);
     let left = room();
     let values: unknown[] = [];
-    let read = 0;
+    let count = 0;
     while (left > 0) {
       signal?.throwIfAborted(); // an abort stops the reading, even while results are ready
-      const step = it.next();
+      let step: IteratorResult<T>;
+      try {
+        step = it.next();
+      } catch (error) {
+        // a failed input is done; an unfinished chunk is dropped (Python's `Pool.imap`)
+        exhausted = true;
+        failure = { error };
+        return;
+      }
       if (step.done) {
         exhausted = true;
         break;
       }
+      if (!accept(step.value)) return;
       values.push(step.value);
       if (values.length === chunksize) {
-        submit(values);
+        if (!submit(values)) return;
         values = [];
         left--;
       }
       // every few items, give the pump a turn if reading has been slow
-      if ((++read & 7) === 0 || read < 8) {
+      if (!eager && ((++count & 7) === 0 || count < 8)) {
         const t = clock();
         if (t - slice >= FILL_SLICE_MS) {
           await undefined; // the pump (a microtask queued by the first submit) dispatches what was read
@@ -227,7 +381,7 @@ async function* generate<T, R>(
   const fillAsync = async (it: AsyncIterator<T>): Promise<void> => {
     ahead?.update(clock());
     let left = room();
-    while (left > 0 && !exhausted) {
+    while (left > 0 && !exhausted && failure === undefined) {
       // read a group of items, then submit them together (one pump, few messages)
       // (whole chunks: only the input's end makes a short one)
       const size = Math.min(Math.ceil(group / chunksize) * chunksize, left * chunksize);
@@ -235,9 +389,21 @@ async function* generate<T, R>(
       const start = clock();
       while (values.length < size) {
         signal?.throwIfAborted();
-        const step = await it.next();
+        let step: IteratorResult<T>;
+        try {
+          step = await it.next();
+        } catch (error) {
+          exhausted = true;
+          failure = { error };
+          values.length -= values.length % chunksize; // an unfinished chunk is dropped (Python's `Pool.imap`)
+          break;
+        }
         if (step.done) {
           exhausted = true;
+          break;
+        }
+        if (!accept(step.value)) {
+          values.length -= values.length % chunksize;
           break;
         }
         values.push(step.value);
@@ -245,16 +411,16 @@ async function* generate<T, R>(
       // a quick input earns bigger groups; a slow one goes back to one item at a time
       group = clock() - start < FILL_SLICE_MS ? Math.min(group * 2, 1024) : 1;
       for (let i = 0; i < values.length; i += chunksize) {
-        submit(values.slice(i, i + chunksize));
+        if (!submit(values.slice(i, i + chunksize))) return;
         left--;
       }
     }
   };
 
-  const fill = (): Promise<void> | undefined => {
-    if (exhausted || !low()) return undefined;
+  const fill = (eager = false): Promise<void> | undefined => {
+    if (exhausted || failure !== undefined || !low()) return undefined;
     signal?.throwIfAborted();
-    return isAsync ? fillAsync(iterator as AsyncIterator<T>) : fillSync(iterator as Iterator<T>);
+    return isAsync ? fillAsync(iterator as AsyncIterator<T>) : fillSync(iterator as Iterator<T>, eager);
   };
 
   /** Waits for `future` within the deadline; a timeout fails the whole map. */
@@ -264,8 +430,10 @@ async function* generate<T, R>(
     try {
       return await future.result({ timeout: remaining, signal });
     } catch (error) {
+      // the task's own error, a TimeoutError too, is its item's: only the wait's timeout is map's
+      if (future.done() && !future.cancelled() && future.exceptionNow() === error) throw error;
       future.cancel();
-      if (error instanceof TimeoutError) {
+      if (deadline !== undefined && error instanceof TimeoutError) {
         const left = pending.length + running.size + (ordered ? 1 : 0);
         throw new TimeoutError(`${name}() timed out: ${left} result(s) not ready`, { cause: error });
       }
@@ -273,37 +441,79 @@ async function* generate<T, R>(
     }
   };
 
-  try {
-    signal?.throwIfAborted();
-    await fill();
-    while (pending.length > 0 || running.size > 0) {
-      signal?.throwIfAborted();
-      if (pending.length === 0) {
-        wake = new Future<void>();
-        await settled(wake); // the next one to finish
-        continue;
-      }
-      const future = pending.shift()!;
-      const value = future.done() ? future.resultNow() : await settled(future);
-      if (chunksize === 1) {
-        inFlight--;
-        ahead?.done(1);
-        const filling = fill();
-        if (filling !== undefined) await filling;
-        yield value as R;
-      } else {
-        const values = value as R[];
-        inFlight -= values.length;
-        ahead?.done(values.length);
-        const filling = fill();
-        if (filling !== undefined) await filling;
-        for (const item of values) yield item;
-      }
-    }
-  } finally {
+  const cleanup = async (): Promise<void> => {
     wake = undefined;
     for (const future of pending.drain()) future.cancel();
     for (const future of running) future.cancel();
-    if (!exhausted) await iterator.return?.();
+    if (!exhausted) {
+      exhausted = true;
+      await iterator.return?.();
+    }
+  };
+
+  // the first calls leave now, before any iteration (Python's `map` submits when called)
+  let first: Promise<void> | undefined;
+  if (!signal?.aborted) {
+    first = fill(true);
+    first?.catch(ignore); // raised by the first next()
   }
+  let begun = false;
+
+  async function* loop(): AsyncGenerator<R, void, undefined> {
+    begun = true;
+    try {
+      signal?.throwIfAborted();
+      if (first !== undefined) await first;
+      first = undefined;
+      while (pending.length > 0 || running.size > 0) {
+        signal?.throwIfAborted();
+        if (pending.length === 0) {
+          wake = new Future<void>();
+          await settled(wake); // the next one to finish
+          continue;
+        }
+        const future = pending.shift()!;
+        let value: unknown;
+        try {
+          value = future.done() ? future.resultNow() : await settled(future);
+        } catch (error) {
+          // a chunk that failed at one of its items: the results before that item come first
+          const partial = chunksize > 1 ? (future as ChunkFailure).partial : undefined;
+          if (partial !== undefined) for (const item of partial) yield item as R;
+          throw error;
+        }
+        if (chunksize === 1) {
+          inFlight--;
+          ahead?.done(1);
+          const filling = fill();
+          if (filling !== undefined) await filling;
+          yield value as R;
+        } else {
+          const values = value as R[];
+          inFlight -= values.length;
+          ahead?.done(values.length);
+          const filling = fill();
+          if (filling !== undefined) await filling;
+          for (const item of values) yield item;
+        }
+      }
+      if (failure !== undefined) throw failure.error;
+    } finally {
+      await cleanup();
+    }
+  }
+
+  const iterator_ = loop();
+  // a map closed before its first next() still cancels its calls and closes its input (a generator's
+  // `finally` only runs once it has started)
+  const closeGenerator = iterator_.return.bind(iterator_);
+  iterator_.return = async (): Promise<IteratorResult<R, void>> => {
+    if (!begun) {
+      begun = true;
+      await first?.catch(ignore);
+      await cleanup();
+    }
+    return closeGenerator();
+  };
+  return iterator_;
 }

@@ -96,12 +96,25 @@ describe("runMap(), unordered", () => {
 });
 
 describe("runMap()", () => {
-  it("opens the input only on the first next(): a map closed first never reads it", async () => {
-    const { executor } = handExecutor();
+  // CPython executor.py::ExecutorTest.test_map_buffersize_when_buffer_is_full (issue 17, item 3)
+  it("submits its first calls when called, before any next(); closed first, it cancels them and closes the input", async () => {
+    const { executor, submitted } = handExecutor();
     const { iterable, state } = recordingInput(10);
-    const it = runMap<number, number>(executor, task, iterable, {}, 1);
+    const it = runMap<number, number>(executor, task, iterable, { buffersize: 2 }, 1);
+    expect(submitted.map((s) => s.arg)).toEqual([0, 1]); // synchronously, by the call
+    expect(state.read).toBe(2);
     await it.return?.();
-    expect(state.created).toBe(0);
+    expect(submitted.every((s) => s.future.cancelled())).toBe(true);
+    expect(state.closed).toBe(true);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("does not start reading an input whose signal is already aborted", async () => {
+    const { executor, submitted } = handExecutor();
+    const { iterable } = recordingInput(10);
+    const it = runMap<number, number>(executor, task, iterable, { signal: AbortSignal.abort(new Error("early")) }, 1);
+    expect(submitted).toEqual([]);
+    await expect(it.next()).rejects.toThrow("early");
   });
 
   it("stops reading the input once its signal aborts, even with results ready", async () => {
@@ -314,5 +327,128 @@ describe("runMap() with default options", () => {
       step = it.next();
     }
     expect(out).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+});
+
+/** An input that yields `0 … n-1`, then throws (CPython's `exception_throwing_generator(total, when)`). */
+function* throwingInput(total: number, when: number): Generator<number> {
+  for (let i = 0; i < total; i++) {
+    if (i === when) throw new RangeError(`input failed at ${i}`);
+    yield i;
+  }
+}
+
+describe("runMap() and an input that throws (issue 17, item 6)", () => {
+  /** Settles every call with its items times 10, and collects the map until it ends or fails. */
+  async function drain(it: AsyncIterableIterator<number>, submitted: ReturnType<typeof handExecutor>["submitted"]) {
+    const out: number[] = [];
+    for (;;) {
+      const step = it.next();
+      step.catch(() => {}); // awaited below
+      await turns();
+      for (const s of submitted) {
+        if (s.future.done()) continue;
+        s.future.setResult(Array.isArray(s.arg) ? s.arg.map((x) => x * 10) : (s.arg as number) * 10);
+      }
+      try {
+        const r = await step;
+        if (r.done) return { out, error: undefined };
+        out.push(r.value);
+      } catch (error) {
+        return { out, error };
+      }
+    }
+  }
+
+  // CPython _test_multiprocessing.py::_TestPool.test_imap_handle_iterable_exception
+  it("yields the results of the items read before the error, then raises it", async () => {
+    for (const ordered of [true, false]) {
+      const { executor, submitted } = handExecutor();
+      const it = runMap<number, number>(executor, task, throwingInput(10, 3), { buffersize: 2 }, 1, ordered);
+      const { out, error } = await drain(it, submitted);
+      expect(out.sort()).toEqual([0, 10, 20]);
+      expect(error).toBeInstanceOf(RangeError);
+    }
+  });
+
+  it("raises an error at the input's first item on the first next()", async () => {
+    const { executor, submitted } = handExecutor();
+    const it = runMap<number, number>(executor, task, throwingInput(1, 0), {}, 1);
+    const { out, error } = await drain(it, submitted);
+    expect(out).toEqual([]);
+    expect((error as Error).message).toBe("input failed at 0");
+    expect(submitted).toEqual([]);
+  });
+
+  // the same upstream test: with chunksize, the chunk being read when the input failed is dropped
+  it("with chunksize, yields the whole chunks read before the error (chunksize 2: 6 of 7 items; 4: 4)", async () => {
+    for (const [chunksize, expected] of [
+      [2, 6],
+      [4, 4],
+    ] as const) {
+      const { executor, submitted } = handExecutor();
+      const it = runMap<number, number>(executor, task, throwingInput(20, 7), { chunksize }, 1);
+      const { out, error } = await drain(it, submitted);
+      expect(out).toEqual(Array.from({ length: expected }, (_, i) => i * 10));
+      expect(error).toBeInstanceOf(RangeError);
+    }
+  });
+
+  it("does the same for an async input", async () => {
+    const { executor, submitted } = handExecutor();
+    async function* input() {
+      yield* throwingInput(10, 5);
+    }
+    const { out, error } = await drain(runMap<number, number>(executor, task, input(), {}, 1), submitted);
+    expect(out).toEqual([0, 10, 20, 30, 40]);
+    expect(error).toBeInstanceOf(RangeError);
+  });
+});
+
+describe("runMap() with a chunk failing at one of its items (issue 17, item 5)", () => {
+  it("yields the chunk's results before the failing item, then raises the error", async () => {
+    const { executor, submitted } = handExecutor();
+    const it = runMap<number, number>(executor, task, [1, 2, 3, 4, 5, 6], { chunksize: 3 }, 1);
+    const out: number[] = [];
+    const run = (async () => {
+      for await (const y of it) out.push(y);
+    })();
+    await turns();
+    submitted[0]!.future.setResult([10, 20, 30]);
+    const failed = submitted[1]!.future as Future<unknown> & { partial?: unknown[] };
+    failed.partial = [40];
+    failed.setException(new RangeError("item 5"));
+    await expect(run).rejects.toThrow("item 5");
+    expect(out).toEqual([10, 20, 30, 40]);
+  });
+});
+
+describe("runMap() with spread (several iterables, istarmap)", () => {
+  it("calls the task with each argument list, and refuses an item that is not one, after the results before it", async () => {
+    const submittedArgs: unknown[][] = [];
+    const executor: ChunkSubmitter = {
+      submit(_task: Task, ...args: unknown[]) {
+        submittedArgs.push(args);
+        const future = new Future<unknown>();
+        future.setResult((args as number[]).reduce((a, b) => a + b, 0));
+        return future;
+      },
+      _submitChunk<R>(): Future<R[]> {
+        throw new Error("no chunks here");
+      },
+    };
+    const input: unknown[] = [[1, 2], [3, 4, 5], 6];
+    const it = runMap<unknown, number>(executor, task, input, {}, 1, true, undefined, undefined, true, "istarmap");
+    const out: number[] = [];
+    await expect(
+      (async () => {
+        for await (const y of it) out.push(y);
+      })(),
+    ).rejects.toThrow("istarmap() needs argument lists: item 2 is number");
+    expect(submittedArgs).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+    expect(out).toEqual([3, 12]);
   });
 });

@@ -31,6 +31,12 @@ export interface MapOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The inputs of {@linkcode Executor.map} over several iterables: one (sync or async) iterable per
+ * parameter of the task, as in Python's `map(fn, *iterables)`.
+ */
+export type MapInputs<A extends unknown[]> = { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> };
+
 /** Options of {@linkcode Executor.shutdown}. */
 export interface ShutdownOptions {
   /** Wait until every submitted task has finished and the workers have exited. Default: `true`. */
@@ -53,11 +59,20 @@ export interface ShutdownOptions {
 export interface Executor extends AsyncDisposable {
   /** Schedules `task(...args)` and returns a future of its result. Throws after `shutdown`. */
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R>;
-  /** `task(item)` for each item, results in input order, reading the input lazily. */
+  /**
+   * `task(item)` for each item, results in input order, reading the input lazily; the first calls are
+   * submitted by the call itself. Over several iterables, `task(a, b, …)` with one item of each, ending
+   * with the shortest (Python's `map(fn, *iterables)`); the options, a plain object, come last.
+   */
   map<T, R>(
     task: Task<[T], R>,
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: MapOptions,
+  ): AsyncIterableIterator<R>;
+  map<A extends unknown[], R>(task: Task<A, R>, ...iterables: MapInputs<A>): AsyncIterableIterator<R>;
+  map<A extends unknown[], R>(
+    task: Task<A, R>,
+    ...iterablesThenOptions: [...MapInputs<A>, MapOptions]
   ): AsyncIterableIterator<R>;
   /** Stops accepting tasks and releases the workers (see {@linkcode ShutdownOptions}). Idempotent. */
   shutdown(options?: ShutdownOptions): Promise<void>;

@@ -28,8 +28,8 @@ import {
 import { Future } from "@cc/futures";
 import { checkCount, checkMs } from "./_checks.ts";
 import { Deque } from "./_deque.ts";
-import { runMap } from "./_map.ts";
-import type { Executor, MapOptions, ShutdownOptions } from "./executor.ts";
+import { type ChunkFailure, isMapOptions, runMap, zipInputs } from "./_map.ts";
+import type { Executor, MapInputs, MapOptions, ShutdownOptions } from "./executor.ts";
 
 /** What the pool does when a worker dies while running tasks. */
 export type WorkerExitPolicy = "replace" | "break";
@@ -42,7 +42,10 @@ export interface PoolExecutorOptions {
   minWorkers?: number;
   /** Milliseconds an idle worker above `minWorkers` lives before it is retired. Default: never retired. */
   idleTimeout?: number;
-  /** Most tasks waiting in the queue; `submit` beyond it throws `QueueFullError`. Default: unbounded. */
+  /**
+   * Most tasks waiting in the queue; `submit` beyond it throws `QueueFullError`. A task about to start
+   * on a free worker does not wait: an idle pool takes `maxWorkers + maxQueue` submits. Default: unbounded.
+   */
   maxQueue?: number;
   /** A task run once in each worker before its first task (Python's `initializer`). If it fails, the pool is broken. */
   initializer?: Task;
@@ -330,6 +333,26 @@ class Job<T = unknown> extends Future<T> implements CallSink {
 // Like `Future`, a job presents `Promise` as its constructor, so `await` and `Promise.all` take it as is.
 Object.defineProperty(Job.prototype, "constructor", { value: Promise, writable: true, configurable: true });
 
+/**
+ * The property under which a worker sends, with the error of a map chunk that failed at one of its
+ * items, the results of the items before it (`@cc/core`'s runtime sets it; the pool takes it off).
+ */
+const CHUNK_RESULTS = "ccChunkResults";
+
+/** A map chunk: its error keeps the results of the items before the failing one in `partial`. */
+class ChunkJob<T = unknown> extends Job<T> implements ChunkFailure {
+  partial: unknown[] | undefined = undefined;
+
+  override reject(error: unknown): void {
+    if (typeof error === "object" && error !== null && Object.hasOwn(error, CHUNK_RESULTS)) {
+      const partial = (error as Record<string, unknown>)[CHUNK_RESULTS];
+      delete (error as Record<string, unknown>)[CHUNK_RESULTS];
+      if (Array.isArray(partial)) this.partial = partial;
+    }
+    super.reject(error);
+  }
+}
+
 // A settled promise to schedule the pump on: cheaper than Node's queueMicrotask (an AsyncResource each).
 const RESOLVED = Promise.resolve();
 
@@ -572,7 +595,7 @@ export class PoolExecutor implements Executor {
   #enqueue<T>(job: Job<T>): Job<T> {
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
     if (this.#broken) throw this.#broken;
-    if (this.#queued >= this.#maxQueue) {
+    if (this.#full()) {
       throw new QueueFullError(`the queue is full (maxQueue ${this.#maxQueue}): wait with waitForCapacity()`);
     }
     if (job.extra?.options?.signal?.aborted) {
@@ -600,8 +623,20 @@ export class PoolExecutor implements Executor {
    * ```
    */
   waitForCapacity(): Promise<void> {
-    if (this.#queued < this.#maxQueue || this.#shutdown || this.#broken) return Promise.resolve();
+    if (!this.#full() || this.#shutdown || this.#broken) return Promise.resolve();
     return new Promise((resolve) => this.#capacityWaiters.push(resolve));
+  }
+
+  /**
+   * Whether the queue holds `maxQueue` tasks that must wait: the queued tasks about to start on a free
+   * worker (idle, or not started yet) do not count, so that `maxWorkers + maxQueue` synchronous submits
+   * fit in an idle pool, as with a tick between them.
+   */
+  #full(): boolean {
+    if (this.#queued < this.#maxQueue) return false;
+    let busy = 0;
+    for (const w of this.#workers) if (w.inFlight > 0 || w.retiring) busy++;
+    return this.#queued - Math.max(0, this.maxWorkers - busy) >= this.#maxQueue;
   }
 
   readonly #pumpLater = (): void => this.#pump();
@@ -926,7 +961,7 @@ export class PoolExecutor implements Executor {
   }
 
   #wakeCapacityWaiters(all = false): void {
-    while (this.#capacityWaiters.length > 0 && (all || this.#queued < this.#maxQueue)) this.#capacityWaiters.shift()!();
+    while (this.#capacityWaiters.length > 0 && (all || !this.#full())) this.#capacityWaiters.shift()!();
   }
 
   #checkDrained(): void {
@@ -942,8 +977,12 @@ export class PoolExecutor implements Executor {
 
   /**
    * `task(item)` for each item of a (sync or async, possibly infinite) iterable, yielding results in
-   * input order; at most `buffersize` chunks are in flight, so memory stays bounded. Leaving the loop
-   * early, a timeout or an abort cancels the items not yet started.
+   * input order; at most `buffersize` chunks are in flight, so memory stays bounded. The first calls
+   * are submitted by the call itself, before any iteration (Python). Over several iterables,
+   * `task(a, b, …)` takes one item of each and the map ends with the shortest (Python's
+   * `map(fn, *iterables)`); the options, a plain object, come last. Leaving the loop early, a timeout or
+   * an abort cancels the items not yet started; an error of the input is raised after the results of
+   * the items read before it.
    *
    * @example
    * ```ts
@@ -953,41 +992,63 @@ export class PoolExecutor implements Executor {
    * export function square(x: number): number {
    *   return x * x;
    * }
+   * export function power(base: number, exponent: number): number {
+   *   return base ** exponent;
+   * }
    *
    * if (isMainModule(import.meta)) {
    *   await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
    *   const squares: number[] = [];
    *   for await (const y of executor.map(task<typeof square>(import.meta.url, "square"), [1, 2, 3])) squares.push(y);
    *   console.assert(squares.join() === "1,4,9");
+   *   const powers: number[] = [];
+   *   const powerTask = task<typeof power>(import.meta.url, "power");
+   *   for await (const y of executor.map(powerTask, [2, 3, 10], [3, 2], { chunksize: 2 })) powers.push(y);
+   *   console.assert(powers.join() === "8,9");
    * }
    * ```
    */
   map<T, R>(
     task: Task<[T], R>,
     iterable: Iterable<T> | AsyncIterable<T>,
-    options: MapOptions = {},
-  ): AsyncIterableIterator<R> {
-    return this._map(task, iterable, options, true);
+    options?: MapOptions,
+  ): AsyncIterableIterator<R>;
+  map<A extends unknown[], R>(task: Task<A, R>, ...iterables: MapInputs<A>): AsyncIterableIterator<R>;
+  map<A extends unknown[], R>(
+    task: Task<A, R>,
+    ...iterablesThenOptions: [...MapInputs<A>, MapOptions]
+  ): AsyncIterableIterator<R>;
+  map(task: Task, ...inputs: unknown[]): AsyncIterableIterator<unknown> {
+    let options: MapOptions = {};
+    if (inputs.length > 1 && isMapOptions(inputs[inputs.length - 1])) options = inputs.pop() ?? {};
+    if (inputs.length === 0) throw new TypeError("map() needs an iterable or an async iterable");
+    if (inputs.length === 1) return this._map(task, inputs[0] as Iterable<unknown>, options, true);
+    this.#infoOf(task);
+    if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
+    return this._map(task, zipInputs(inputs, "map"), options, true, true);
   }
 
   /**
    * @internal {@linkcode PoolExecutor.map}, or with `ordered` false each result as soon as it is
-   * ready (for `@cc/processes`' `Pool.imapUnordered`).
+   * ready (for `@cc/processes`' `Pool.imapUnordered`); with `spread`, each item is an argument list
+   * (several iterables zipped, `Pool.istarmap`).
    */
   _map<T, R>(
-    task: Task<[T], R>,
+    task: Task,
     iterable: Iterable<T> | AsyncIterable<T>,
     options: MapOptions,
     ordered: boolean,
+    spread = false,
+    name?: string,
   ): AsyncIterableIterator<R> {
     this.#infoOf(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
-    return runMap(this, task, iterable, options, this.maxWorkers, ordered, undefined, this.#maxQueue);
+    return runMap(this, task, iterable, options, this.maxWorkers, ordered, undefined, this.#maxQueue, spread, name);
   }
 
   /** @internal Submits a chunk of argument lists for `map`. */
   _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
-    const job = new Job<R[]>(this.#infoOf(task), chunk as unknown[]);
+    const job = new ChunkJob<R[]>(this.#infoOf(task), chunk as unknown[]);
     job.extra = newExtra();
     job.extra.callOptions = { chunk: true };
     return this.#enqueue(job);
