@@ -107,6 +107,19 @@ function testOn(version, turboArgs) {
   return { status, counts: countReports(root) };
 }
 
+/**
+ * The real parts some tests use, from Debian's packages (installed with apt-get when this runs as root and
+ * they are missing): redis-server (@cc/distributed) and Chromium (the demo report's browser test). Once,
+ * one after the other, before the packages' tests run in parallel (two apt-get runs at once would fight
+ * over dpkg's lock). Where neither is possible, the tests that need them say so and skip (fail under CI).
+ */
+async function ensureSystemParts() {
+  const { ensureRedisServer } = await import("./_redis.mjs");
+  if (!ensureRedisServer()) console.error(`[cc] ${ensureRedisServer.reason}`);
+  const { ensureChromium } = await import("./_chromium.mjs");
+  await ensureChromium();
+}
+
 const task = process.argv[2] ?? "test";
 const { node: nodeOption, rest: extra } = takeNodeOption(process.argv.slice(3));
 ensurePnpm();
@@ -160,6 +173,7 @@ switch (task) {
     run(pnpmBin, ["exec", "turbo", "run", "typecheck", "--output-logs=new-only", ...extra]);
     // every @example of the packages' JSDoc type-checks and runs (scripts/doc_examples.mjs), once
     run(process.execPath, [join(root, "scripts", "doc_examples.mjs")]);
+    await ensureSystemParts();
     const total = { passed: 0, failed: 0, skipped: 0 };
     let failedRuns = 0;
     for (const version of versions) {
