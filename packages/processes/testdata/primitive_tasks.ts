@@ -157,3 +157,24 @@ export function whoAmI(): {
 export async function waitGo(go: Event): Promise<void> {
   await go.wait();
 }
+
+/** Releases the lock; returns the name of the error it threw, or "released". */
+export async function releaseLock(lock: Lock): Promise<string> {
+  try {
+    await lock.release();
+    return "released";
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
+
+/** Sets `v` (waiting while another process holds its lock), then sets `done`. */
+export async function setValue(v: Value, value: number, done: Event): Promise<void> {
+  await v.set(value);
+  await done.set();
+}
+
+/** Takes one permit within `timeout` ms; returns whether it did (and keeps it). */
+export function takePermit(slots: Semaphore, timeout: number): Promise<boolean> {
+  return slots.acquire({ timeout });
+}
