@@ -4,6 +4,7 @@
 // It never downloads a browser build of its own (this machine reaches only the npm registry and Debian).
 import { spawn } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 /** Where Debian (and Ubuntu's older packages) put the browser; `CC_CHROMIUM_PATH`, when set, replaces them. */
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -116,7 +117,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 // `node scripts/_chromium.mjs` installs (if needed) and prints the path, or the how-to with exit 1.
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await ensureChromium();
   if (result.path) console.log(result.path);
   else {

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { CHROMIUM_ARGS, ensureChromium } from "../../scripts/_chromium.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_HOW_TO, ensureChromium, findChromium } from "../../scripts/_chromium.mjs";
 import { DEFAULT_IDS } from "./main.ts";
 import { TOUR } from "./models.ts";
 import { type RandomUserServer, startServer } from "./server.ts";
@@ -180,5 +180,33 @@ describe("report.html in Chromium", () => {
     const chart = await p.locator("svg#chart").boundingBox();
     expect(chart?.width).toBeGreaterThan(0);
     expect(chart?.height).toBeGreaterThan(0);
+  });
+});
+
+describe("scripts/_chromium.mjs", () => {
+  it("CC_CHROMIUM_PATH names the browser; one that is not executable gives null and the how-to, never an install", async () => {
+    const saved = process.env.CC_CHROMIUM_PATH;
+    try {
+      process.env.CC_CHROMIUM_PATH = process.execPath; // any executable stands for the browser here
+      expect(findChromium()).toBe(process.execPath);
+      expect(await ensureChromium({ log: () => expect.fail("no install") })).toEqual({
+        path: process.execPath,
+        howTo: null,
+        installed: false,
+      });
+      const missing = join(tmpdir(), "cc-no-such-chromium");
+      process.env.CC_CHROMIUM_PATH = missing;
+      expect(findChromium()).toBeNull();
+      const found = await ensureChromium({ log: () => expect.fail("no install") });
+      expect(found).toEqual({
+        path: null,
+        howTo: `Chromium not found (CC_CHROMIUM_PATH=${missing} is not an executable): ${CHROMIUM_HOW_TO}`,
+        installed: false,
+      });
+      expect(found.howTo).not.toContain("\n"); // one line
+    } finally {
+      if (saved === undefined) delete process.env.CC_CHROMIUM_PATH;
+      else process.env.CC_CHROMIUM_PATH = saved;
+    }
   });
 });
