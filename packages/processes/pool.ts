@@ -13,10 +13,12 @@ import { AsyncResult } from "./async_result.ts";
 interface PoolEngine extends PoolExecutor {
   _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]>;
   _map<T, R>(
-    task: Task<[T], R>,
+    task: Task,
     iterable: Iterable<T> | AsyncIterable<T>,
     options: MapOptions,
     ordered: boolean,
+    spread?: boolean,
+    name?: string,
   ): AsyncIterableIterator<R>;
 }
 
@@ -444,7 +446,9 @@ export class Pool implements AsyncDisposable {
    * `task(item)` for every item of a (sync or async, possibly endless) iterable, yielding the results
    * in input order as they come (Python's `imap`). The input is read lazily, a bounded number of
    * chunks ahead; leaving the loop cancels what has not started. A failed task ends the loop with its
-   * error (Python's iterator could go on past it; a JavaScript generator cannot once it has thrown).
+   * error (Python's iterator could go on past it; a JavaScript generator cannot once it has thrown),
+   * after the results before it, those of its own chunk too. An error of the input comes after the
+   * results of the items read before it (a chunk being read when it failed is dropped, as in Python).
    *
    * @example
    * ```ts
@@ -506,6 +510,42 @@ export class Pool implements AsyncDisposable {
     this.#checkRunning();
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     return this.#executor._map(task, iterable, { chunksize: options.chunksize }, false);
+  }
+
+  /**
+   * `task(...args)` for every argument list of a (sync or async, possibly endless) iterable, yielding
+   * the results in input order as they come: `starmap`'s lazy sibling, which Python's `Pool` lacks (its
+   * users reach for `imap` over a wrapper function, which a task, a module's export, cannot be made on
+   * the fly). Reads its input as `imap` does; an item that is not an array ends the loop with a
+   * `TypeError`, after the results before it.
+   *
+   * @example
+   * ```ts
+   * import { isMainModule, task } from "@cc/core";
+   * import { Pool } from "@cc/processes";
+   *
+   * export function power(base: number, exponent: number): number {
+   *   return base ** exponent;
+   * }
+   *
+   * if (isMainModule(import.meta)) {
+   *   await using pool = new Pool({ processes: 2 });
+   *   const powers: number[] = [];
+   *   for await (const y of pool.istarmap(task<typeof power>(import.meta.url, "power"), [[2, 3], [3, 2]])) {
+   *     powers.push(y);
+   *   }
+   *   console.assert(powers.join() === "8,9");
+   * }
+   * ```
+   */
+  istarmap<A extends unknown[], R>(
+    task: Task<A, R>,
+    iterable: Iterable<A> | AsyncIterable<A>,
+    options: PoolImapOptions = {},
+  ): AsyncIterableIterator<R> {
+    this.#checkRunning();
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    return this.#executor._map(task, iterable, { chunksize: options.chunksize }, true, true, "istarmap");
   }
 
   /**
