@@ -81,7 +81,7 @@ export function encodeValue(value: unknown, path = "value", seen?: Set<object>):
       return value;
     case "number":
       if (Number.isFinite(value) && !Object.is(value, -0)) return value;
-      return { [TAG]: "n", v: String(value) };
+      return { [TAG]: "n", v: Object.is(value, -0) ? "-0" : String(value) };
     case "undefined":
       return { [TAG]: "u" };
     case "bigint":

@@ -3,6 +3,8 @@
 // answers inside the task wherever it runs.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { TaskContext } from "@cc/core";
+import { encodeThrown } from "./_codec.ts";
+import type { ChunkFailure } from "./_map.ts";
 import { _jobStorage, type JobInfo } from "./job_context.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: a task's function type is whatever the user wrote.
@@ -12,7 +14,15 @@ async function call(fn: AnyFunction, info: JobInfo, args: unknown[], chunk: bool
   return _jobStorage().run(info, async () => {
     if (!chunk) return await fn(...args);
     const results: unknown[] = [];
-    for (const item of args as unknown[][]) results.push(await fn(...item));
+    for (const item of args as unknown[][]) {
+      try {
+        results.push(await fn(...item));
+      } catch (error) {
+        // the results before the failing item still reach the caller, then the error at its place
+        const failure: ChunkFailure = { $ccChunkFailed: 1, results, error: encodeThrown(error) };
+        return failure;
+      }
+    }
     return results;
   });
 }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { CancelledError, InvalidStateError, type Task, taskModuleUrl } from "@cc/core";
-import type { Executor, MapOptions, ShutdownOptions } from "@cc/executors";
+import type { Executor, MapInputs, MapOptions, ShutdownOptions } from "@cc/executors";
 import { Future } from "@cc/futures";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -142,6 +142,7 @@ export class DistributedExecutor implements Executor {
   #outgoing: Outgoing[] = [];
   #flushQueued = false;
   #flushing: Promise<void> = Promise.resolve();
+  #cancelling: Promise<unknown> = Promise.resolve();
   #shutdown = false;
   #closed: Promise<void> | undefined;
   #disconnected = false;
@@ -321,8 +322,8 @@ export class DistributedExecutor implements Executor {
   }
 
   /** @internal Submits a chunk of `map` items (argument lists) as one job. */
-  _submitChunk(task: Task, chunk: unknown[][]): Future<unknown[]> {
-    return this.#submit(task, chunk, undefined, true) as Future<unknown[]>;
+  _submitChunk(task: Task, chunk: unknown[][]): Future<unknown> {
+    return this.#submit(task, chunk, undefined, true);
   }
 
   readonly #flush = (): void => {
@@ -351,10 +352,11 @@ export class DistributedExecutor implements Executor {
   #cancelJob(id: string): void {
     this.#inbox.delete(id);
     if (this.#disconnected) return;
-    void this.#flushing
+    const done = this.#flushing
       .then(() => this.#queue.remove(id))
       .then((removed) => (removed === 1 ? 0 : this.#cmd.publish(this.#channel, id)))
       .catch(() => {});
+    this.#cancelling = Promise.all([this.#cancelling, done]);
   }
 
   /**
@@ -375,15 +377,20 @@ export class DistributedExecutor implements Executor {
   map<T, R>(
     task: Task<[T], R>,
     iterable: Iterable<T> | AsyncIterable<T>,
-    options: MapOptions = {},
-  ): AsyncIterableIterator<R> {
+    options?: MapOptions,
+  ): AsyncIterableIterator<R>;
+  map<A extends unknown[], R>(task: Task<A, R>, ...iterables: MapInputs<A>): AsyncIterableIterator<R>;
+  map<A extends unknown[], R>(
+    task: Task<A, R>,
+    ...iterablesThenOptions: [...MapInputs<A>, MapOptions]
+  ): AsyncIterableIterator<R>;
+  map<R>(task: Task<never[], R>, ...rest: unknown[]): AsyncIterableIterator<R> {
     this.taskName(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
-    return runMap<T, R>(
+    return runMap<R>(
       (args) => this.#submit(task, args, undefined, false),
       (chunk) => this._submitChunk(task, chunk),
-      iterable,
-      options,
+      rest,
     );
   }
 
@@ -422,6 +429,7 @@ export class DistributedExecutor implements Executor {
           await this.#inbox.drain();
         }
         await this.#flushing;
+        await this.#cancelling;
         this.#disconnected = true;
         await this.#inbox.close();
         await this.#cmd.del(resultsKey(this.prefix, this.queueName, this.clientId)).catch(() => {});

@@ -53,3 +53,9 @@ export async function stickOnFirst(dir) {
   }
   return { attempt: job.attempt, pid: process.pid };
 }
+
+/** `x`, or a CustomError when `x === bad`. */
+export function failOn(x, bad) {
+  if (x === bad) throw new CustomError(`item ${x}`);
+  return x;
+}
