@@ -113,11 +113,10 @@ function backoffOption(backoff: Backoff): JobsOptions["backoff"] {
  * ```ts no-run
  * import { task } from "@cc/core";
  * import { DistributedExecutor } from "@cc/distributed";
- * import type { square } from "./tasks.ts";
  *
- * // elsewhere: cc-worker --redis redis://127.0.0.1:6379 --tasks ./tasks.js
+ * // elsewhere, on any machine: cc-worker --redis redis://127.0.0.1:6379 --tasks ./tasks.js
  * await using executor = new DistributedExecutor({ connection: "redis://127.0.0.1:6379" });
- * const squareTask = task<typeof square>(new URL("./tasks.ts", import.meta.url), "square");
+ * const squareTask = task<(x: number) => number>(new URL("./tasks.js", import.meta.url), "square");
  * console.assert((await executor.submit(squareTask, 12)) === 144);
  * ```
  */
