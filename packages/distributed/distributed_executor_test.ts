@@ -240,6 +240,42 @@ describe.skipIf(REDIS_URL === undefined)("DistributedExecutor with cc-workers (r
     }
   });
 
+  test("no retries by default (Python); retries: n re-runs a task that threw, with backoff", async () => {
+    await expect(executor.submit(t("flaky"))).rejects.toThrow("attempt 1 failed");
+    expect(await executor.submitWith(t("flaky"), [], { retries: 1, backoff: 10 })).toBe(2);
+    const retrying = new DistributedExecutor({
+      connection: url,
+      queue,
+      retries: 2,
+      backoff: { type: "exponential", delay: 5 },
+    });
+    try {
+      expect(await retrying.submit(t("flaky"))).toBe(2);
+    } finally {
+      await retrying.shutdown();
+    }
+  });
+
+  test("an ACL user with a password: ioredis options on the client, a URL on the worker", async () => {
+    const user = `cc${process.pid}`;
+    await redis.call("ACL", "SETUSER", user, "on", ">s3cret", "~*", "&*", "+@all");
+    const q = freshQueue();
+    const { hostname, port } = new URL(url);
+    const w = startWorker(`redis://${user}:s3cret@${hostname}:${port}`, q, ["--tasks", TASKS, "--concurrency", "1"]);
+    await w.ready;
+    const ex = new DistributedExecutor({
+      connection: { host: hostname, port: Number(port), username: user, password: "s3cret" },
+      queue: q,
+    });
+    try {
+      expect(await ex.submit(t("add"), 40, 2)).toBe(42);
+    } finally {
+      await ex.shutdown();
+      w.child.kill("SIGKILL");
+      await redis.call("ACL", "DELUSER", user);
+    }
+  });
+
   test("submit after shutdown throws; shutdown is idempotent", async () => {
     const ex = new DistributedExecutor({ connection: url, queue });
     expect(await ex.submit(t("add"), 1, 1)).toBe(2);

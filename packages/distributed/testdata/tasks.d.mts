@@ -10,3 +10,4 @@ export declare function waitForCancel(dir: string, tag: string): Promise<never>;
 export declare function spin(dir: string, tag: string): never;
 export declare function stickOnFirst(dir: string): Promise<{ attempt: number; pid: number }>;
 export declare function failOn(x: number, bad: number): number;
+export declare function flaky(): number;

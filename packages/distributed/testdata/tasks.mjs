@@ -59,3 +59,10 @@ export function failOn(x, bad) {
   if (x === bad) throw new CustomError(`item ${x}`);
   return x;
 }
+
+/** Throws on its first attempt, returns the attempt number after. */
+export function flaky() {
+  const job = currentJob();
+  if (job.attempt < 2) throw new Error(`attempt ${job.attempt} failed`);
+  return job.attempt;
+}
