@@ -13,7 +13,7 @@ import { isMainModule } from "@cc/core";
 import cliProgress from "cli-progress";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RANDOMUSER_URL } from "./download.ts";
-import { type DownloadModel, type DownloadOutcome, MODELS, TOUR } from "./models.ts";
+import { type DownloadModel, type DownloadOutcome, MODELS, ModelUnavailableError, TOUR } from "./models.ts";
 import { type ReportPicture, writeReport } from "./report.ts";
 import { startServer } from "./server.ts";
 
@@ -328,7 +328,18 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const rows: ModelSummary[] = [];
   const pictures = new Map<number | string, ReportPicture>();
   let allFailures = 0;
+  const nameWidth = Math.max(10, ...models.map((m) => m.name.length));
   for (const model of models) {
+    // what a model needs (Redis and its workers) starts before it is timed and stops after it
+    let prepared: AsyncDisposable | undefined;
+    try {
+      prepared = await model.prepare?.({ concurrency: opts.concurrency });
+    } catch (error) {
+      if (!(error instanceof ModelUnavailableError)) throw error;
+      say(`  ${model.name.padEnd(nameWidth)} skipped: ${error.message}`);
+      continue;
+    }
+    await using _prepared = prepared ?? { async [Symbol.asyncDispose]() {} };
     // an abort ends the loop after the model it interrupted (each model settles at once if it came before)
     const modelStarted = performance.now();
     const useBar = single && !quiet && stderr.isTTY === true;
@@ -405,7 +416,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       );
     } else {
       say(
-        `  ${model.name.padEnd(10)} ${String(row.files).padStart(4)} written, ${row.failures} failed, ` +
+        `  ${model.name.padEnd(nameWidth)} ${String(row.files).padStart(4)} written, ${row.failures} failed, ` +
           `${plural(row.retries, "retry", "retries")}, ${row.wallMs} ms`,
       );
     }

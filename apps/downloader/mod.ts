@@ -12,6 +12,7 @@
  *
  * @module
  */
+export * from "./distributed_model.ts";
 export * from "./download.ts";
 export * from "./main.ts";
 export * from "./models.ts";

@@ -10,6 +10,7 @@ import { ThreadPoolExecutor } from "@cc/executors";
 import { Future, wait } from "@cc/futures";
 import { Pool, Process, ProcessPoolExecutor } from "@cc/processes";
 import { Thread } from "@cc/threads";
+import { distributedModel } from "./distributed_model.ts";
 import {
   DownloadError,
   type DownloadOptions,
@@ -53,6 +54,20 @@ export interface RunOptions {
   onSettled?: (outcome: DownloadOutcome) => void;
 }
 
+/**
+ * Thrown by a model's `prepare()` when what it needs is not on this machine (the distributed model
+ * without `redis-server`): the tour skips that model with the message as its reason.
+ *
+ * @example
+ * ```ts
+ * import { ModelUnavailableError } from "./mod.ts";
+ * console.assert(new ModelUnavailableError("no redis-server").name === "ModelUnavailableError");
+ * ```
+ */
+export class ModelUnavailableError extends Error {
+  override name = "ModelUnavailableError";
+}
+
 /** A way to run the downloads: sequentially, concurrently on the event loop, in workers… */
 export interface DownloadModel {
   /** The `--model` value. */
@@ -66,6 +81,11 @@ export interface DownloadModel {
    * A failed download does not stop the others.
    */
   run(ids: readonly (number | string)[], options: RunOptions): Promise<DownloadOutcome[]>;
+  /**
+   * Starts what the model needs before it is timed (a Redis and its workers); disposing of the result
+   * stops it. Throws {@linkcode ModelUnavailableError} when that cannot be had here.
+   */
+  prepare?(options: { concurrency: number }): Promise<AsyncDisposable>;
 }
 
 async function settle(id: number | string, options: RunOptions): Promise<DownloadOutcome> {
@@ -467,7 +487,7 @@ export const poolMapModel: DownloadModel = {
  * @example
  * ```ts
  * import { MODELS } from "./mod.ts";
- * console.assert(MODELS.map((m) => m.name).join() === "sequential,thread,futures,threads,async,process,pool-map,pool,processes");
+ * console.assert(MODELS.map((m) => m.name).join() === "sequential,thread,futures,threads,async,process,pool-map,pool,processes,distributed");
  * ```
  */
 export const MODELS: readonly DownloadModel[] = [
@@ -480,16 +500,27 @@ export const MODELS: readonly DownloadModel[] = [
   poolMapModel,
   poolModel,
   processesModel,
+  distributedModel,
 ];
 
 /**
  * The course's tour, in its order: a Thread per id, futures with callbacks, a ThreadPoolExecutor,
- * async with a limit, a Process per id, Pool.map, a ProcessPoolExecutor. What `npm run demo` runs.
+ * async with a limit, a Process per id, Pool.map, a ProcessPoolExecutor, then the same executor on
+ * many machines (a DistributedExecutor, skipped without redis-server). What `npm run demo` runs.
  *
  * @example
  * ```ts
  * import { TOUR } from "./mod.ts";
- * console.assert(TOUR.join() === "thread,futures,threads,async,process,pool-map,processes");
+ * console.assert(TOUR.join() === "thread,futures,threads,async,process,pool-map,processes,distributed");
  * ```
  */
-export const TOUR: readonly string[] = ["thread", "futures", "threads", "async", "process", "pool-map", "processes"];
+export const TOUR: readonly string[] = [
+  "thread",
+  "futures",
+  "threads",
+  "async",
+  "process",
+  "pool-map",
+  "processes",
+  "distributed",
+];
