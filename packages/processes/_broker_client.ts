@@ -209,7 +209,20 @@ export abstract class BrokerProxy implements Shareable {
     return attach(Object.create(this.prototype) as P, state);
   }
 
-  /** @internal How the primitive crosses to another process: its handle. */
+  /**
+   * How the primitive crosses to another process or thread: its handle (see `Shareable` in
+   * `@cc/core`). Called by cc when the primitive is passed to a task; it starts this process's broker
+   * listening if the primitive was made here.
+   *
+   * @returns The module and export that rebuild it, and its handle as `state`.
+   *
+   * @example
+   * ```ts
+   * import { SHAREABLE } from "@cc/core";
+   * import { Event } from "@cc/processes";
+   * console.assert(new Event()[SHAREABLE]().name === "Event");
+   * ```
+   */
   [SHAREABLE](): SharedHandle {
     const handle = this[HANDLE];
     const broker = existingBroker();

@@ -777,7 +777,11 @@ export class Manager implements AsyncDisposable {
    * console.assert((await m.value("i", 3).get()) === 3);
    * ```
    */
-  value<T extends number | bigint = number>(typecode: Typecode, value: T, options?: SharedValueOptions): Value<T> {
+  value<T extends number | bigint = number>(
+    typecode: Typecode,
+    value: NoInfer<T>,
+    options?: SharedValueOptions,
+  ): Value<T> {
     this.#check();
     const v = this.#track(new Value<T>(typecode, value, options));
     if (options?.lock === undefined || options.lock === true) this.#ids.push(v.getLock()[HANDLE].id);
@@ -802,7 +806,7 @@ export class Manager implements AsyncDisposable {
    */
   array<T extends number | bigint = number>(
     typecode: Typecode,
-    init: number | readonly T[],
+    init: number | readonly NoInfer<T>[],
     options?: SharedValueOptions,
   ): SharedArray<T> {
     this.#check();

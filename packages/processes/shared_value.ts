@@ -83,7 +83,7 @@ function lockOf(proxy: BrokerProxy): Lock {
  * wraps and rounds as C does. `get()`/`set()` are each atomic; a read-modify-write of several steps
  * holds `getLock()`, as in Python (`with v.get_lock(): v.value += 1`) — or use `add()`, one atomic step.
  *
- * @typeParam T `number`, or `bigint` for the 64-bit integer typecodes.
+ * @typeParam T `number` (the default), or `bigint` for the 64-bit integer typecodes: `new Value<bigint>("q", 0n)`.
  *
  * @example
  * ```ts
@@ -105,7 +105,7 @@ export class Value<T extends number | bigint = number> extends BrokerProxy {
    * @param options The lock.
    * @throws {TypeError} For an unknown typecode, or a value not of its type.
    */
-  constructor(typecode: Typecode, value: T, options: SharedValueOptions = {}) {
+  constructor(typecode: Typecode, value: NoInfer<T>, options: SharedValueOptions = {}) {
     super();
     attach(this, make(typecode, [value], options, "Value"));
   }
@@ -153,7 +153,7 @@ export class Value<T extends number | bigint = number> extends BrokerProxy {
    * console.assert((await v.get()) === 1); // a uint8 wraps
    * ```
    */
-  set(value: T): Promise<void> {
+  set(value: NoInfer<T>): Promise<void> {
     return invoke(this[HANDLE], "set", [0, value]) as Promise<void>;
   }
 
@@ -216,7 +216,7 @@ export class SharedArray<T extends number | bigint = number> extends BrokerProxy
    * @throws {TypeError} For an unknown typecode, or an item not of its type.
    * @throws {RangeError} For a length that is not an integer >= 0.
    */
-  constructor(typecode: Typecode, init: number | readonly T[], options: SharedValueOptions = {}) {
+  constructor(typecode: Typecode, init: number | readonly NoInfer<T>[], options: SharedValueOptions = {}) {
     super();
     let items: readonly unknown[];
     if (typeof init === "number") {
