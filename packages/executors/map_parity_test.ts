@@ -221,5 +221,15 @@ describe("map() over several iterables (issue 17)", () => {
     expect(() => executor.map(pow, [1], [2], { chunksize: 0 })).toThrow(RangeError);
     // @ts-expect-error: a number is neither an input nor options
     expect(() => executor.map(pow, [1], 2)).toThrow("argument 3 is number");
+    // the types follow the task's parameters, one input per parameter (checked by tsc, never run)
+    const typed = () => {
+      // @ts-expect-error: pow's second parameter is a number, not a string
+      executor.map(pow, [1], ["2"]);
+      // @ts-expect-error: pow takes two parameters, not three
+      executor.map(pow, [1], [2], [3]);
+      const ok: AsyncIterableIterator<number> = executor.map(pow, [1], [2], { chunksize: 2 });
+      return ok;
+    };
+    expect(typeof typed).toBe("function");
   });
 });
