@@ -15,14 +15,16 @@ export interface MapOptions {
   timeout?: number;
   /**
    * Items per call (Python's `chunksize`): a chunk's items run one after the other in one worker and its
-   * results come back together (an error in a chunk is raised at the chunk's first item, as in Python).
+   * results come back together. When one of them fails, the results of the items before it come out
+   * first, then its error (Python's process pool loses the whole chunk); the items after it do not run.
    * Default: 1, each item its own call, its result and its error at its own place; the pool still sends
    * tiny tasks hundreds to a message.
    */
   chunksize?: number;
   /**
-   * Calls (chunks) submitted ahead of the consumer (Python 3.14's `buffersize`), a fixed bound. The input
-   * is read lazily either way, so a long or infinite iterable runs in bounded memory. Default: adapts to
+   * Calls (chunks) submitted ahead of the consumer (Python 3.14's `buffersize`), a fixed bound; the call
+   * to `map` submits the first of them. The input is read lazily either way, so a long or infinite
+   * iterable runs in bounded memory. Default: adapts to
    * the measured time per result, about 4 ms of work ahead: from 2 items per worker (at least 4) up to
    * 1,024 items per worker for tiny tasks, back down as soon as tasks are slow.
    */
