@@ -9,6 +9,7 @@ import type * as T from "./testdata/map_parity_tasks.ts";
 const tasks = new URL("./testdata/map_parity_tasks.ts", import.meta.url);
 const divide = task<typeof T.divide>(tasks, "divide");
 const divmod = task<typeof T.divmod>(tasks, "divmod");
+const divideLater = task<typeof T.divideLater>(tasks, "divideLater");
 const pow = task<typeof T.pow>(tasks, "pow");
 const abs = task<typeof T.abs>(tasks, "abs");
 const count = task<typeof T.count>(tasks, "count");
@@ -132,6 +133,13 @@ describe("map() with chunksize, an item failing (issue 17, item 5)", () => {
     expect(error).toBeInstanceOf(RangeError);
     expect((error as Error).message).toBe("division by zero");
     expect(Object.keys(error as Error)).toEqual([]); // nothing of the chunk's bookkeeping left on it
+  });
+
+  it("does the same for an async task, whose chunk awaits each item before the next", async () => {
+    const executor = pool({ maxWorkers: 1 });
+    const { out, error } = await collect(executor.map(divideLater, [6, 6, 6, 6], [1, 2, 0, 3], { chunksize: 4 }));
+    expect(out).toEqual([6, 3]);
+    expect((error as Error).message).toBe("division by zero");
   });
 
   it("yields the earlier chunks and the start of the failing one, in order", async () => {

@@ -36,3 +36,9 @@ export function held(latch: Int32Array, x: number): number {
   Atomics.wait(latch, 0, 0);
   return x;
 }
+
+/** `divide` after a turn of the event loop (an async task, run by a chunk one item after the other). */
+export async function divideLater(a: number, b: number): Promise<number> {
+  await new Promise((resolve) => setImmediate(resolve));
+  return divide(a, b);
+}
