@@ -1,12 +1,13 @@
 import { task } from "@cc/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { JoinableQueue, Process, ProcessPoolExecutor, Queue, QueueEmpty, QueueFull } from "./mod.ts";
+import { Event, JoinableQueue, Process, ProcessPoolExecutor, Queue, QueueEmpty, QueueFull } from "./mod.ts";
 import type * as T from "./testdata/primitive_tasks.ts";
 
 const tasks = new URL("./testdata/primitive_tasks.ts", import.meta.url);
 const produce = task<typeof T.produce>(tasks, "produce");
 const consume = task<typeof T.consume>(tasks, "consume");
 const squareWorker = task<typeof T.squareWorker>(tasks, "squareWorker");
+const abortedGet = task<typeof T.abortedGet>(tasks, "abortedGet");
 
 const started: Process[] = [];
 function start<P extends Process>(p: P): P {
@@ -56,6 +57,17 @@ describe("Queue", () => {
     await expect(getting).rejects.toThrow("stop");
     await q.put(5);
     expect(await q.get()).toBe(5); // the aborted get took nothing
+  });
+
+  it("a child's get() aborted by its signal rejects with the reason there and takes nothing", async () => {
+    const q = new Queue<string>();
+    const aborted = new Event();
+    const child = start(new Process({ target: abortedGet, args: [q, 20, aborted] }));
+    await aborted.wait(); // the broker answered the cancellation: the child's first get is gone
+    await q.put("first");
+    await q.put("second");
+    expect(await child.join()).toEqual(["TimeoutError", "first"]); // its next get got the first item
+    expect(await q.get()).toBe("second");
   });
 
   it("three producer and three consumer processes: every item arrives exactly once", async () => {

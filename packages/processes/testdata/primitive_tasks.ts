@@ -178,3 +178,15 @@ export async function setValue(v: Value, value: number, done: Event): Promise<vo
 export function takePermit(slots: Semaphore, timeout: number): Promise<boolean> {
   return slots.acquire({ timeout });
 }
+
+/** A get aborted after `ms`; returns the reason's name, then takes one more item normally. */
+export async function abortedGet(q: Queue<string>, ms: number, aborted: Event): Promise<[string, string]> {
+  let reason = "none";
+  try {
+    await q.get({ signal: AbortSignal.timeout(ms) });
+  } catch (error) {
+    reason = (error as Error).name;
+  }
+  await aborted.set();
+  return [reason, await q.get()];
+}
