@@ -39,21 +39,39 @@ function uncork(socket: Socket): void {
   socket.uncork();
 }
 
-/** Calls `onFrame` with each message that arrives on `socket`. */
+/**
+ * Calls `onFrame` with each message that arrives on `socket`. A frame that cannot be read (a peer that
+ * does not speak this protocol) destroys the socket rather than throwing in the event loop.
+ */
 export function readFrames(socket: Socket, onFrame: (message: unknown) => void): void {
-  let pending: Buffer | undefined;
+  let chunks: Buffer[] = [];
+  let buffered = 0;
+  let need = 4; // bytes needed before the next step: a length, then a body
   socket.on("data", (chunk: Buffer) => {
-    const data = pending ? Buffer.concat([pending, chunk]) : chunk;
-    pending = undefined;
+    chunks.push(chunk);
+    buffered += chunk.length;
+    if (buffered < need) return; // a large frame's chunks are joined once, when all have come
+    let data = chunks.length === 1 ? chunk : Buffer.concat(chunks, buffered);
     let at = 0;
-    while (data.length - at >= 4) {
-      const length = data.readUInt32BE(at);
-      if (data.length - at - 4 < length) break;
-      const body = data.subarray(at + 4, at + 4 + length);
-      at += 4 + length;
-      onFrame(deserialize(body));
+    try {
+      while (data.length - at >= 4) {
+        const length = data.readUInt32BE(at);
+        if (data.length - at - 4 < length) {
+          need = 4 + length;
+          break;
+        }
+        const body = data.subarray(at + 4, at + 4 + length);
+        at += 4 + length;
+        need = 4;
+        onFrame(deserialize(body));
+      }
+    } catch (error) {
+      socket.destroy(error as Error);
+      return;
     }
-    if (at < data.length) pending = Buffer.from(data.subarray(at)); // a copy: `data` may be reused
+    data = data.subarray(at);
+    chunks = data.length > 0 ? [data] : [];
+    buffered = data.length;
   });
 }
 

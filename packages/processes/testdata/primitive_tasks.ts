@@ -190,3 +190,8 @@ export async function abortedGet(q: Queue<string>, ms: number, aborted: Event): 
   await aborted.set();
   return [reason, await q.get()];
 }
+
+/** Moves one item from `from` to `to`. */
+export async function forward(from: Queue<unknown>, to: Queue<unknown>): Promise<void> {
+  await to.put(await from.get());
+}
