@@ -44,7 +44,7 @@ export interface PoolExecutorOptions {
   idleTimeout?: number;
   /**
    * Most tasks waiting in the queue; `submit` beyond it throws `QueueFullError`. A task about to start
-   * on a free worker does not wait: an idle pool takes `maxWorkers + maxQueue` submits. Default: unbounded.
+   * on a free worker does not wait: an idle pool takes `maxWorkers + maxQueue` submits in one go. Default: unbounded.
    */
   maxQueue?: number;
   /** A task run once in each worker before its first task (Python's `initializer`). If it fails, the pool is broken. */
