@@ -9,7 +9,8 @@ import type { Process } from "./process.ts";
 
 /**
  * The `Process` objects started by this process whose child has not ended yet (Python's
- * `active_children()`), in the order they were started.
+ * `active_children()`), in the order they were started. The children of a `Pool` or a
+ * `ProcessPoolExecutor` are the pool's own business and are not listed (Python lists a `Pool`'s).
  *
  * @returns The live children.
  *

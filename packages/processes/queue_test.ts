@@ -1,6 +1,6 @@
 import { task } from "@cc/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { Event, JoinableQueue, Process, ProcessPoolExecutor, Queue, QueueEmpty, QueueFull } from "./mod.ts";
+import { Event, JoinableQueue, Pool, Process, ProcessPoolExecutor, Queue, QueueEmpty, QueueFull } from "./mod.ts";
 import type * as T from "./testdata/primitive_tasks.ts";
 
 const tasks = new URL("./testdata/primitive_tasks.ts", import.meta.url);
@@ -8,6 +8,8 @@ const produce = task<typeof T.produce>(tasks, "produce");
 const consume = task<typeof T.consume>(tasks, "consume");
 const squareWorker = task<typeof T.squareWorker>(tasks, "squareWorker");
 const abortedGet = task<typeof T.abortedGet>(tasks, "abortedGet");
+const keepQueue = task<typeof T.keepQueue>(tasks, "keepQueue");
+const putSquare = task<typeof T.putSquare>(tasks, "putSquare");
 
 const started: Process[] = [];
 function start<P extends Process>(p: P): P {
@@ -104,6 +106,19 @@ describe("Queue", () => {
       ..."xxxxx".split("").map((_, i) => `x:${i}`),
       ..."yyyyy".split("").map((_, i) => `y:${i}`),
     ]);
+    expect(await q.empty()).toBe(true);
+  });
+});
+
+describe("Queue in a Pool", () => {
+  it("reaches the workers through the initializer, as Python's classic initargs=(q,)", async () => {
+    const q = new Queue<number>();
+    {
+      await using pool = new Pool({ processes: 2, initializer: keepQueue, initArgs: [q] });
+      expect(await pool.map(putSquare, [1, 2, 3, 4])).toEqual([1, 2, 3, 4]);
+    }
+    const squares = [await q.get(), await q.get(), await q.get(), await q.get()];
+    expect(squares.sort((a, b) => a - b)).toEqual([1, 4, 9, 16]);
     expect(await q.empty()).toBe(true);
   });
 });

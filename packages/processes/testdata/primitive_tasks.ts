@@ -195,3 +195,16 @@ export async function abortedGet(q: Queue<string>, ms: number, aborted: Event): 
 export async function forward(from: Queue<unknown>, to: Queue<unknown>): Promise<void> {
   await to.put(await from.get());
 }
+
+let kept: Queue<number> | undefined;
+
+/** A `Pool` initializer keeping a queue for the tasks of its process (Python's classic). */
+export function keepQueue(q: Queue<number>): void {
+  kept = q;
+}
+
+/** Puts `x * x` on the queue the initializer kept. */
+export async function putSquare(x: number): Promise<number> {
+  await kept?.put(x * x);
+  return x;
+}
