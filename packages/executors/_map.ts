@@ -84,15 +84,13 @@ export function runMap<T, R>(
 }
 
 /**
- * Whether `value` is `map`'s options rather than an input: a plain object (or `undefined`) that is not
- * iterable. Lets `map(task, a, b, { chunksize })` take its options last.
+ * Whether `value` is `map`'s options rather than an input: `undefined`, or an object that is not
+ * iterable (no input can be one). Lets `map(task, a, b, { chunksize })` take its options last.
  */
 export function isMapOptions(value: unknown): value is MapOptions | undefined {
   if (value === undefined) return true;
   if (typeof value !== "object" || value === null) return false;
-  if (Symbol.iterator in value || Symbol.asyncIterator in value) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return !(Symbol.iterator in value || Symbol.asyncIterator in value);
 }
 
 /**
@@ -104,7 +102,10 @@ export function zipInputs(iterables: readonly unknown[], name: string): MapInput
     const ok =
       typeof (input as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === "function" ||
       typeof (input as Iterable<unknown>)?.[Symbol.iterator] === "function";
-    if (!ok) throw new TypeError(`${name}() needs iterables or async iterables: argument ${i + 2} is ${typeof input}`);
+    if (ok) return;
+    const what = input === null ? "null" : typeof input;
+    const hint = what === "object" ? " that is not iterable (the options go last)" : "";
+    throw new TypeError(`${name}() needs iterables or async iterables: argument ${i + 2} is ${what}${hint}`);
   });
   const anyAsync = iterables.some((x) => typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function");
   if (!anyAsync) {

@@ -64,7 +64,8 @@ export interface Executor extends AsyncDisposable {
   /**
    * `task(item)` for each item, results in input order, reading the input lazily; the first calls are
    * submitted by the call itself. Over several iterables, `task(a, b, …)` with one item of each, ending
-   * with the shortest (Python's `map(fn, *iterables)`); the options, a plain object, come last.
+   * with the shortest (Python's `map(fn, *iterables)`); the options (an object that is not iterable)
+   * come last.
    */
   map<T, R>(
     task: Task<[T], R>,

@@ -224,11 +224,20 @@ describe("map() over several iterables (issue 17)", () => {
     expect(closed).toBe(true);
   });
 
-  it("takes its options last only as a plain object; anything else not iterable is refused by name", () => {
+  it("takes its options last, as an object that is not iterable; anything else not iterable is refused by name", () => {
     const executor = pool({ maxWorkers: 1 });
     expect(() => executor.map(pow, [1], [2], { chunksize: 0 })).toThrow(RangeError);
     // @ts-expect-error: a number is neither an input nor options
     expect(() => executor.map(pow, [1], 2)).toThrow("argument 3 is number");
+    class Options {
+      chunksize = 0;
+    }
+    // any object that is not iterable is taken for the options, an instance of a class too
+    expect(() => executor.map(pow, [1], [2], new Options())).toThrow("chunksize must be an integer ≥ 1, got 0");
+    // @ts-expect-error: an object in the middle is no input
+    expect(() => executor.map(pow, [1], {}, [2])).toThrow(
+      "argument 3 is object that is not iterable (the options go last)",
+    );
     // the types follow the task's parameters, one input per parameter (checked by tsc, never run)
     const typed = () => {
       // @ts-expect-error: pow's second parameter is a number, not a string

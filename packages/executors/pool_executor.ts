@@ -980,9 +980,9 @@ export class PoolExecutor implements Executor {
    * input order; at most `buffersize` chunks are in flight, so memory stays bounded. The first calls
    * are submitted by the call itself, before any iteration (Python). Over several iterables,
    * `task(a, b, …)` takes one item of each and the map ends with the shortest (Python's
-   * `map(fn, *iterables)`); the options, a plain object, come last. Leaving the loop early, a timeout or
-   * an abort cancels the items not yet started; an error of the input is raised after the results of
-   * the items read before it.
+   * `map(fn, *iterables)`); the options (an object that is not iterable) come last. Leaving the loop
+   * early, a timeout or an abort cancels the items not yet started; an error of the input is raised
+   * after the results of the items read before it.
    *
    * @example
    * ```ts
