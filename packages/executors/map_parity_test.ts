@@ -224,6 +224,15 @@ describe("map() over several iterables (issue 17)", () => {
     expect(closed).toBe(true);
   });
 
+  // executor.py::ExecutorTest.test_map_buffersize_without_iterable (Python 3.14)
+  it("yields nothing without any iterable, options or not", async () => {
+    const executor = pool({ maxWorkers: 1 });
+    const noArgs = task<() => number>(tasks, "noArgs");
+    expect((await collect(executor.map(noArgs))).out).toEqual([]);
+    expect((await collect(executor.map(noArgs, { buffersize: 2 }))).out).toEqual([]);
+    expect(executor.stats().completed).toBe(0);
+  });
+
   it("takes its options last, as an object that is not iterable; anything else not iterable is refused by name", () => {
     const executor = pool({ maxWorkers: 1 });
     expect(() => executor.map(pow, [1], [2], { chunksize: 0 })).toThrow(RangeError);

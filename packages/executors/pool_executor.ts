@@ -1020,8 +1020,12 @@ export class PoolExecutor implements Executor {
   ): AsyncIterableIterator<R>;
   map(task: Task, ...inputs: unknown[]): AsyncIterableIterator<unknown> {
     let options: MapOptions = {};
-    if (inputs.length > 1 && isMapOptions(inputs[inputs.length - 1])) options = inputs.pop() ?? {};
-    if (inputs.length === 0) throw new TypeError("map() needs an iterable or an async iterable");
+    const last = inputs[inputs.length - 1];
+    if (inputs.length > 0 && isMapOptions(last) && (inputs.length > 1 || last !== undefined)) {
+      options = inputs.pop() ?? {};
+    }
+    // no iterable at all: nothing to call (Python's `map(fn)` yields nothing)
+    if (inputs.length === 0) return this._map(task, [], options, true);
     if (inputs.length === 1) return this._map(task, inputs[0] as Iterable<unknown>, options, true);
     this.#infoOf(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");

@@ -42,3 +42,7 @@ export async function divideLater(a: number, b: number): Promise<number> {
   await new Promise((resolve) => setImmediate(resolve));
   return divide(a, b);
 }
+
+export function noArgs(): number {
+  return 42;
+}
