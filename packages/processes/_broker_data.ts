@@ -120,9 +120,35 @@ export class PipeObject implements BrokerObject {
   readonly #receivers = [new Set<Call>(), new Set<Call>()] as const;
   readonly #pollers = [new Set<Call>(), new Set<Call>()] as const;
   readonly #closed = [false, false];
+  /** The processes (connections) that used each end: an end only dead processes used closes. */
+  readonly #users = [new Set<number>(), new Set<number>()] as const;
 
   constructor(duplex: boolean) {
     this.#duplex = duplex;
+  }
+
+  #close(end: 0 | 1): void {
+    if (this.#closed[end]) return;
+    const other = end === 1 ? 0 : 1;
+    this.#closed[end] = true;
+    for (let r = take(this.#receivers[end]); r; r = take(this.#receivers[end])) {
+      r.fail(new InvalidStateError("The connection was closed"));
+    }
+    for (let r = take(this.#receivers[other]); r; r = take(this.#receivers[other])) {
+      r.fail(new EOFError("The other end of the pipe is closed"));
+    }
+    for (let p = take(this.#pollers[other]); p; p = take(this.#pollers[other])) p.ok(true);
+  }
+
+  /**
+   * A process ended: an end that only it used is closed, as the OS closes a dead process's pipe
+   * handles (the other end's `recv` then ends with `EOFError` instead of waiting for ever).
+   */
+  disconnect(conn: number): void {
+    for (const end of [0, 1] as const) {
+      const users = this.#users[end];
+      if (users.delete(conn) && users.size === 0) this.#close(end);
+    }
   }
 
   call(op: string, args: unknown[], call: Call): void {
@@ -133,19 +159,11 @@ export class PipeObject implements BrokerObject {
       return;
     }
     if (op === "close") {
-      if (!this.#closed[end]) {
-        this.#closed[end] = true;
-        for (let r = take(this.#receivers[end]); r; r = take(this.#receivers[end])) {
-          r.fail(new InvalidStateError("The connection was closed"));
-        }
-        for (let r = take(this.#receivers[other]); r; r = take(this.#receivers[other])) {
-          r.fail(new EOFError("The other end of the pipe is closed"));
-        }
-        for (let p = take(this.#pollers[other]); p; p = take(this.#pollers[other])) p.ok(true);
-      }
+      this.#close(end);
       call.ok();
       return;
     }
+    this.#users[end].add(call.conn);
     if (this.#closed[end]) throw new InvalidStateError("The connection is closed");
     switch (op) {
       case "send": {

@@ -45,7 +45,8 @@ function meta(c: PipeConnection): Meta {
  *
  * An end is one object whichever process holds a copy: `close()` closes it for every process (in
  * Python each process closes its own copy). After the other end is closed, `recv()` returns what is
- * left, then throws `EOFError`; `send()` throws `BrokenPipeError`.
+ * left, then throws `EOFError`; `send()` throws `BrokenPipeError`. An end that only child processes
+ * used is closed when the last of them ends, as the OS closes a dead process's pipe handles.
  *
  * @example
  * ```ts

@@ -7,6 +7,7 @@ const tasks = new URL("./testdata/primitive_tasks.ts", import.meta.url);
 const echo = task<typeof T.echo>(tasks, "echo");
 const sendMany = task<typeof T.sendMany>(tasks, "sendMany");
 const recvAll = task<typeof T.recvAll>(tasks, "recvAll");
+const sendAndExit = task<typeof T.sendAndExit>(tasks, "sendAndExit");
 
 const started: Process[] = [];
 function start<P extends Process>(p: P): P {
@@ -62,6 +63,18 @@ describe("Pipe", () => {
     expect(await writer.isClosed()).toBe(true);
     expect(await child.join()).toEqual(Array.from({ length: 10 }, (_, i) => i));
     await expect(writer.send(1)).rejects.toBeInstanceOf(InvalidStateError); // own end closed
+  });
+
+  it("an end used only by a child that ended is closed: the other end reads what is left, then EOFError", async () => {
+    const [mine, theirs] = Pipe();
+    const receiving = mine.recv(); // waiting before the child even starts
+    const child = start(new Process({ target: sendAndExit, args: [theirs, 3] }));
+    expect(await receiving).toBe(0);
+    expect(await mine.recv()).toBe(1);
+    expect(await mine.recv()).toBe(2);
+    await expect(mine.recv()).rejects.toBeInstanceOf(EOFError); // not a wait for ever
+    await child.join();
+    expect(await theirs.isClosed()).toBe(true);
   });
 
   it("poll() waits up to its timeout; recv() honours an abort signal", async () => {

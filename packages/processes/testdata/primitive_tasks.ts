@@ -208,3 +208,9 @@ export async function putSquare(x: number): Promise<number> {
   await kept?.put(x * x);
   return x;
 }
+
+/** Sends 0..n-1, then ends its process without closing the pipe. */
+export async function sendAndExit(conn: PipeConnection, n: number): Promise<never> {
+  for (let i = 0; i < n; i++) await conn.send(i);
+  process.exit(0);
+}
