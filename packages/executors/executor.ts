@@ -16,7 +16,8 @@ export interface MapOptions {
   /**
    * Items per call (Python's `chunksize`): a chunk's items run one after the other in one worker and its
    * results come back together. When one of them fails, the results of the items before it come out
-   * first, then its error (Python's process pool loses the whole chunk); the items after it do not run.
+   * first, then its error (the process pool of Python 3.11–3.13 loses the whole chunk); the items after
+   * it do not run.
    * Default: 1, each item its own call, its result and its error at its own place; the pool still sends
    * tiny tasks hundreds to a message.
    */

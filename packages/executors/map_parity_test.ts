@@ -107,7 +107,8 @@ describe("map() submits when called (issue 17, item 3)", () => {
 });
 
 describe("map() and a task's own TimeoutError (issue 17, item 4)", () => {
-  // executor.py::ExecutorTest.test_map_exception: the task's error comes out as it is
+  // executor.py::ExecutorTest.test_map_timeout_from_callable: "A TimeoutError from the callable is not
+  // the map() timeout, whether or not a map() timeout is set"
   it("raises the task's TimeoutError as is when map has no timeout", async () => {
     const executor = pool({ maxWorkers: 2 });
     const { out, error } = await collect(executor.map(ownTimeout, ["first", "second"]));
@@ -133,6 +134,14 @@ describe("map() with chunksize, an item failing (issue 17, item 5)", () => {
     expect(error).toBeInstanceOf(RangeError);
     expect((error as Error).message).toBe("division by zero");
     expect(Object.keys(error as Error)).toEqual([]); // nothing of the chunk's bookkeeping left on it
+  });
+
+  // executor.py::ExecutorTest.test_map_exception, its chunksize=3 case as far as a generator goes
+  it("map(divmod, [5, 5, 5, 5], [2, 0, 3, 5], chunksize 3) yields [2, 1], then raises", async () => {
+    const executor = pool({ maxWorkers: 2 });
+    const { out, error } = await collect(executor.map(divmod, [5, 5, 5, 5], [2, 0, 3, 5], { chunksize: 3 }));
+    expect(out).toEqual([[2, 1]]);
+    expect(error).toBeInstanceOf(RangeError);
   });
 
   it("does the same for an async task, whose chunk awaits each item before the next", async () => {
