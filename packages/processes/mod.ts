@@ -21,7 +21,9 @@
  */
 export * from "./active_children.ts";
 export * from "./async_result.ts";
+export * from "./dict_proxy.ts";
 export * from "./event.ts";
+export * from "./list_proxy.ts";
 export * from "./lock.ts";
 export * from "./manager.ts";
 export * from "./pipe.ts";
