@@ -65,8 +65,14 @@ export function runInProcess(
   info: JobInfo,
   args: unknown[],
   chunk: boolean,
-  signal: AbortSignal,
+  stop: { readonly signal: AbortSignal },
 ): Promise<unknown> {
-  const context: TaskContext = { signal, name: info.name, progress() {} };
+  const context: TaskContext = {
+    get signal() {
+      return stop.signal;
+    },
+    name: info.name,
+    progress() {},
+  };
   return coreStorage().run(context, () => call(fn, info, args, chunk));
 }

@@ -40,9 +40,12 @@ describe.skipIf(REDIS_URL === undefined)("DistributedExecutor with cc-workers (r
   });
 
   afterAll(async () => {
-    await executor?.shutdown();
-    redis?.disconnect();
-    await killWorkers();
+    try {
+      await executor?.shutdown({ cancelFutures: true, timeout: 5000 });
+    } finally {
+      redis?.disconnect();
+      await killWorkers();
+    }
   });
 
   test("results and values round-trip (Date, Map, bigint, Buffer, undefined), job id and attempt visible", async () => {

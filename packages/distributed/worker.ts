@@ -8,7 +8,7 @@ import { realpathSync } from "node:fs";
 import { availableParallelism, hostname } from "node:os";
 import { extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { BrokenExecutorError, CancelledError, TaskLoadError, TimeoutError, task } from "@cc/core";
+import { BrokenExecutorError, CancelledError, TaskLoadError, task } from "@cc/core";
 import { ThreadPoolExecutor } from "@cc/executors";
 import { ProcessPoolExecutor } from "@cc/processes";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
@@ -29,6 +29,7 @@ import {
   resultsKey,
 } from "./_protocol.ts";
 import { runInProcess, type runJob } from "./_run_job.ts";
+import { RunningJob } from "./_running.ts";
 import type { JobInfo } from "./job_context.ts";
 
 /** Where a cc-worker runs its tasks. */
@@ -76,11 +77,6 @@ interface Entry {
   readonly fn: (...args: any[]) => unknown;
   readonly url: string;
   readonly exportName: string;
-}
-
-interface Running {
-  readonly controller: AbortController;
-  handBack: boolean;
 }
 
 type Pool = ThreadPoolExecutor | ProcessPoolExecutor;
@@ -160,10 +156,12 @@ export class TaskWorker {
   readonly #prefix: string;
   readonly #cmd: Redis;
   readonly #sub: Redis;
+  readonly #out: Redis;
   readonly #concurrency: number;
   readonly #mode: ExecuteMode;
-  readonly #running = new Map<string, Running>();
+  readonly #running = new Map<string, RunningJob>();
   readonly #recentCancels = new Map<string, number>();
+  readonly #expired = new Map<string, number>();
   readonly #log: (line: string) => void;
   #pool: Pool | undefined;
   #worker!: Worker;
@@ -183,6 +181,10 @@ export class TaskWorker {
     this.#log = options.log ?? (() => {});
     this.#cmd = connect(options.connection, `cc-worker:${hostname()}:${process.pid}`);
     this.#sub = connect(options.connection, `cc-worker-cancel:${hostname()}:${process.pid}`);
+    // outcomes go out on a connection of their own that pipelines the commands of one tick together
+    this.#out = connect(options.connection, `cc-worker-results:${hostname()}:${process.pid}`, {
+      enableAutoPipelining: true,
+    });
     if (this.#mode === "threads") this.#pool = new ThreadPoolExecutor({ maxWorkers: this.#concurrency });
     if (this.#mode === "processes") this.#pool = new ProcessPoolExecutor({ maxWorkers: this.#concurrency });
   }
@@ -247,7 +249,7 @@ export class TaskWorker {
     if (this.#recentCancels.size > 10_000) {
       for (const [k, t] of this.#recentCancels) if (now - t > 300_000) this.#recentCancels.delete(k);
     }
-    this.#running.get(id)?.controller.abort(new CancelledError(`job ${id} was cancelled by its client`));
+    this.#running.get(id)?.abort(new CancelledError(`job ${id} was cancelled by its client`));
   }
 
   /** Watchdog for BullMQ Workers that stop taking jobs after a Redis outage (bullmq#4585). */
@@ -290,15 +292,13 @@ export class TaskWorker {
       await this.#answer(key, id, false, encodeThrown(error), data.ttl);
       throw new UnrecoverableError(error.message);
     }
-    const running: Running = { controller: new AbortController(), handBack: false };
+    const running = new RunningJob();
     this.#running.set(id, running);
-    const { signal } = running.controller;
-    if (this.#recentCancels.has(id))
-      running.controller.abort(new CancelledError(`job ${id} was cancelled by its client`));
+    if (this.#recentCancels.has(id)) running.abort(new CancelledError(`job ${id} was cancelled by its client`));
     const info: JobInfo = { id, attempt: Math.max(1, job.attemptsStarted), name: job.name, queue: this.#queueName };
     try {
       const args = decodeValue(data.a) as unknown[];
-      const value = await this.#run(entry, info, args, data, running.controller);
+      const value = await this.#run(entry, info, args, data, running);
       await this.#answer(key, id, true, encodeValue(value, "result"), data.ttl);
     } catch (error) {
       if (running.handBack) {
@@ -306,7 +306,7 @@ export class TaskWorker {
         throw new WaitingError();
       }
       const attempts = job.opts.attempts ?? 1;
-      const final = signal.aborted || error instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
+      const final = running.aborted || error instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
       if (!final) throw error;
       await this.#answer(key, id, false, encodeThrown(error), data.ttl);
       throw new UnrecoverableError(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -315,24 +315,15 @@ export class TaskWorker {
     }
   }
 
-  async #run(
-    entry: Entry,
-    info: JobInfo,
-    args: unknown[],
-    data: JobData,
-    controller: AbortController,
-  ): Promise<unknown> {
-    const { signal } = controller;
-    signal.throwIfAborted();
+  async #run(entry: Entry, info: JobInfo, args: unknown[], data: JobData, running: RunningJob): Promise<unknown> {
     const chunk = data.k === 1;
     const pool = this.#pool;
     if (pool === undefined) {
-      const work = runInProcess(entry.fn, info, args, chunk, signal);
-      return await untilAborted(work, controller, data.t);
+      return await running.race(runInProcess(entry.fn, info, args, chunk, running), data.t);
     }
     try {
       return await pool.submitWith(RUN_JOB, [entry.url, entry.exportName, info, args, chunk], {
-        signal,
+        signal: running.signal,
         timeout: data.t,
         abort: data.x === 1 ? "terminate" : "signal",
       });
@@ -346,12 +337,20 @@ export class TaskWorker {
     }
   }
 
+  /**
+   * Writes a job's outcome to its client's results stream, before BullMQ completes the job. The stream's
+   * expiry is renewed at most once a second per client (one command per job, not four).
+   */
   async #answer(key: string, id: string, ok: boolean, value: unknown, ttl: number): Promise<void> {
-    await this.#cmd
-      .multi()
-      .xadd(key, "*", FIELD_JOB, id, FIELD_OK, ok ? "1" : "0", FIELD_VALUE, JSON.stringify(value))
-      .pexpire(key, typeof ttl === "number" && ttl > 0 ? ttl : 86_400_000)
-      .exec();
+    const added = this.#out.xadd(key, "*", FIELD_JOB, id, FIELD_OK, ok ? "1" : "0", FIELD_VALUE, JSON.stringify(value));
+    const now = Date.now();
+    if ((this.#expired.get(key) ?? 0) + 1000 <= now) {
+      if (this.#expired.size > 10_000) this.#expired.clear();
+      this.#expired.set(key, now);
+      // sent after the XADD on the same connection, so the key exists
+      void this.#out.pexpire(key, typeof ttl === "number" && ttl > 0 ? ttl : 86_400_000).catch(() => {});
+    }
+    await added;
   }
 
   /**
@@ -379,12 +378,12 @@ export class TaskWorker {
       this.#log(`cc-worker: ${this.#running.size} job(s) still running after ${deadline} ms: handing them back`);
       for (const running of this.#running.values()) {
         running.handBack = true;
-        running.controller.abort(new CancelledError("the cc-worker is shutting down"));
+        running.abort(new CancelledError("the cc-worker is shutting down"));
       }
       if (!(await raceTimer(closing, 2000))) await raceTimer(worker.close(true), 2000);
     }
     await this.#pool?.shutdown({ wait: true, cancelFutures: true, timeout: 1000 }).catch(() => {});
-    await Promise.all([closeConnection(this.#sub), closeConnection(this.#cmd)]);
+    await Promise.all([closeConnection(this.#sub), closeConnection(this.#out), closeConnection(this.#cmd)]);
   }
 }
 
@@ -405,29 +404,4 @@ async function raceTimer(promise: Promise<unknown>, ms: number): Promise<boolean
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** `work`, or the abort reason as soon as `controller` aborts; after `timeout` ms it aborts with a TimeoutError. */
-function untilAborted(
-  work: Promise<unknown>,
-  controller: AbortController,
-  timeout: number | undefined,
-): Promise<unknown> {
-  const { signal } = controller;
-  return new Promise((resolvePromise, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    if (timeout !== undefined) {
-      // the task sees its signal abort (cooperative: in-process, a task that ignores it runs on)
-      timer = setTimeout(
-        () => controller.abort(new TimeoutError(`the task did not finish within ${timeout} ms`)),
-        timeout,
-      );
-    }
-    work.then(resolvePromise, reject).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
 }

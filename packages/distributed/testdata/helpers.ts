@@ -59,6 +59,10 @@ export interface WorkerProcess {
 }
 
 const live = new Set<ChildProcess>();
+// a test process that ends (or a hook that times out) never leaves a cc-worker behind
+process.once("exit", () => {
+  for (const c of live) c.kill("SIGKILL");
+});
 
 /** Starts `cc-worker` with `args` (after --redis and --queue). */
 export function startWorker(redis: string, queue: string, args: string[], cwd = here): WorkerProcess {
