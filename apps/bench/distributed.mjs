@@ -176,6 +176,7 @@ async function main() {
           { chunksize: CHUNK },
         ))
           sum += y;
+        if (sum !== MAP_N * (MAP_N - 1)) throw new Error(`map gave a wrong sum: ${sum}`);
         mapRuns.push((MAP_N / (performance.now() - t0)) * 1000);
       }
     }
