@@ -207,8 +207,15 @@ export class PipeObject implements BrokerObject {
   }
 }
 
+/**
+ * A C type of a `Value` or `SharedArray`, as Python's typecodes name it: `b`/`B` 8-bit, `h`/`H`
+ * 16-bit, `i`/`I` 32-bit, `l`/`L` and `q`/`Q` 64-bit (`bigint`) signed/unsigned integers, `f` a
+ * float32, `d` a float64.
+ */
+export type Typecode = "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d";
+
 /** Python's typecodes, as typed arrays. */
-export const TYPECODES = {
+export const TYPECODES: Readonly<Record<Typecode, { readonly BYTES_PER_ELEMENT: number }>> = {
   b: Int8Array,
   B: Uint8Array,
   h: Int16Array,
@@ -221,10 +228,7 @@ export const TYPECODES = {
   Q: BigUint64Array,
   f: Float32Array,
   d: Float64Array,
-} as const;
-
-/** A typecode of {@linkcode TYPECODES}. */
-export type Typecode = keyof typeof TYPECODES;
+};
 
 function isBig(typecode: Typecode): boolean {
   return "lLqQ".includes(typecode);

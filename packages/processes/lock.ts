@@ -21,7 +21,7 @@ let counter = 0;
  * taking it, so the program learns that what the lock guarded may be half-updated; the `acquire()`
  * after that takes the lock as usual.
  *
- * @example Python's `with lock:`
+ * @example Python's with lock
  * ```ts
  * import { Lock } from "@cc/processes";
  * const lock = new Lock();
