@@ -1,4 +1,5 @@
 import { task } from "@cc/core";
+import { ThreadPoolExecutor } from "@cc/executors";
 import { afterEach, describe, expect, it } from "vitest";
 import { Event, JoinableQueue, Pool, Process, ProcessPoolExecutor, Queue, QueueEmpty, QueueFull } from "./mod.ts";
 import type * as T from "./testdata/primitive_tasks.ts";
@@ -107,6 +108,15 @@ describe("Queue", () => {
       ..."yyyyy".split("").map((_, i) => `y:${i}`),
     ]);
     expect(await q.empty()).toBe(true);
+  });
+});
+
+describe("Queue in a worker thread", () => {
+  it("reaches a ThreadPoolExecutor task too, which talks to this process's broker over its socket", async () => {
+    const q = new Queue<string>();
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    expect(await executor.submit(produce, q, "t", 3)).toBe(3);
+    expect([await q.get(), await q.get(), await q.get()]).toEqual(["t:0", "t:1", "t:2"]);
   });
 });
 
