@@ -3,8 +3,11 @@
  * processes: {@linkcode ProcessPoolExecutor} (the executor interface; a child that dies breaks the
  * pool, as in Python), {@linkcode Pool} (`multiprocessing.Pool`: `map`, `starmap`, `imap`,
  * `applyAsync`…) and {@linkcode Process} (one child process per object, with a target task or a
- * subclass whose `run()` loads in the child). Arguments and results are copied with structured clone.
- * Time is in milliseconds.
+ * subclass whose `run()` loads in the child), and multiprocessing's primitives shared by a parent and
+ * its children: {@linkcode Queue}, {@linkcode JoinableQueue}, {@linkcode Pipe}, {@linkcode Lock},
+ * {@linkcode RLock}, {@linkcode Semaphore}, {@linkcode Event}, {@linkcode Value},
+ * {@linkcode SharedArray} and a {@linkcode Manager} of shared dicts and lists. Arguments and results are
+ * copied with structured clone. Time is in milliseconds.
  *
  * ```ts no-run
  * import { isMainModule, task } from "@cc/core";
