@@ -159,9 +159,11 @@ export async function startRedis(options = {}) {
         "no",
         "--loglevel",
         "warning",
+        "--logfile",
+        join(dir, "redis.log"),
         ...(options.args ?? []),
       ],
-      { stdio: ["ignore", "ignore", "inherit"] },
+      { stdio: "ignore" },
     );
     live.add(child);
     const c = child;

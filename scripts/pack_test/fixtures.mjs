@@ -236,6 +236,55 @@ test("a TypeScript task module loads in the child with the project's tsx (docs/U
 });
 `,
   },
+  "@cc/distributed": {
+    // with a real Redis when redis-server is there (scripts/_redis.mjs): the installed cc-worker bin runs a
+    // task for the installed DistributedExecutor
+    program: `${preamble}import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { task } from "@cc/core";
+import { currentJob, DistributedExecutor } from "@cc/distributed";
+const { startRedis } = await import(${JSON.stringify(new URL("../_redis.mjs", import.meta.url).href)});
+assert.equal(currentJob(), undefined);
+assert.throws(() => new DistributedExecutor({ connection: "nope" }), TypeError);
+const redis = await startRedis();
+if (redis) {
+  const bin = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "node_modules", ".bin", "cc-worker");
+  const worker = spawn(bin, ["--redis", redis.url, "--tasks", "./tasks.js", "--concurrency", "1"], { stdio: ["ignore", "pipe", "ignore"] });
+  await new Promise((resolve, reject) => {
+    let out = "";
+    worker.stdout.on("data", (c) => (out += c).includes("cc-worker ready") && resolve());
+    worker.once("exit", (code) => reject(new Error("cc-worker exited " + code + ": " + out)));
+  });
+  const executor = new DistributedExecutor({ connection: redis.url });
+  assert.equal(await executor.submit(task(tasks, "square"), 12), 144);
+  await executor.shutdown();
+  worker.kill("SIGTERM");
+  await new Promise((resolve) => worker.once("exit", resolve));
+  await redis.stop();
+}
+console.log("ok");
+`,
+    consumer: `import { task } from "@cc/core";
+import { currentJob, DistributedExecutor, type JobInfo, TaskWorker } from "@cc/distributed";
+import type { square } from "./tasks.js";
+export function make(url: string): Promise<number> {
+  const executor = new DistributedExecutor({ connection: url, queue: "q" });
+  const t = task<typeof square>(new URL("./tasks.js", import.meta.url), "square");
+  // @ts-expect-error square takes a number
+  executor.submit(t, "3");
+  return executor.submit(t, 3).result();
+}
+export const job: JobInfo | undefined = currentJob();
+export const start: typeof TaskWorker.start = TaskWorker.start;
+`,
+    test: `import { currentJob, DistributedExecutor } from "@cc/distributed";
+import { expect, test } from "vitest";
+test("the installed @cc/distributed loads; currentJob() is undefined outside a job; a bad connection is a TypeError", () => {
+  expect(currentJob()).toBeUndefined();
+  expect(() => new DistributedExecutor({ connection: "nope" })).toThrow(TypeError);
+});
+`,
+  },
 };
 
 /** A TypeScript task module (with a parameter property, which only a real compiler such as tsx accepts). */

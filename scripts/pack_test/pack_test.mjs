@@ -144,6 +144,23 @@ async function releaseCheck() {
   step(`release on a copy: changeset status/version, publish --dry-run, CHANGELOGs packed (${versions.join(", ")})`);
 }
 
+/**
+ * Links the non-cc dependencies of `names` (bullmq, ioredis and commander for @cc/distributed) from the
+ * workspace into `dir`'s node_modules: npm installs offline, with no registry copy of them, and accepts a
+ * linked copy of the pinned version (installed with --ignore-scripts, so nothing runs in the workspace's).
+ */
+function linkExternalDeps(names, dir) {
+  for (const name of names) {
+    const p = byName.get(name);
+    for (const dep of Object.keys(p.json.dependencies ?? {})) {
+      const to = join(dir, "node_modules", dep);
+      if (byName.has(dep) || existsSync(to)) continue;
+      mkdirSync(dirname(to), { recursive: true });
+      symlinkSync(realpathSync(join(p.dir, "node_modules", dep)), to, "dir");
+    }
+  }
+}
+
 const tmp = mkdtempSync(join(tmpdir(), "cc-pack-test-"));
 let pnpm = "pnpm";
 const tarballs = join(tmp, "tarballs");
@@ -185,7 +202,12 @@ try {
         `${JSON.stringify({ name: `consumer-of-${name.slice(4)}`, private: true, type: "module" }, null, 2)}\n`,
       );
       const deps = [...closure(name)].map((n) => tarballOf.get(n));
-      await exec("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", ...deps], dir);
+      linkExternalDeps(closure(name), dir);
+      await exec(
+        "npm",
+        ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", "--ignore-scripts", ...deps],
+        dir,
+      );
       const installed = readdirSync(join(dir, "node_modules", "@cc"))
         .map((n) => `@cc/${n}`)
         .sort();
@@ -247,9 +269,18 @@ try {
         join(dir, "package.json"),
         `${JSON.stringify({ name: "consumer-of-all", private: true, type: "module" }, null, 2)}\n`,
       );
+      linkExternalDeps(tarballOf.keys(), dir);
       await exec(
         "npm",
-        ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballOf.values()],
+        [
+          "install",
+          "--offline",
+          "--no-audit",
+          "--no-fund",
+          "--loglevel=error",
+          "--ignore-scripts",
+          ...tarballOf.values(),
+        ],
         dir,
       );
       mkdirSync(join(dir, "node_modules", "@types"), { recursive: true });
