@@ -30,13 +30,25 @@ function findOnPath(name) {
 let ensured;
 
 /**
- * The path of `redis-server`: found on PATH or in /usr/bin; if missing and this process runs as root on a
+ * The path of `redis-server`: `CC_REDIS_SERVER` when set, else found on PATH or in /usr/bin; if missing and this process runs as root on a
  * machine with apt-get, installs Debian's package (`apt-get update` first when the package list is missing).
  * Otherwise returns null and sets `ensureRedisServer.reason` to a one-line how-to.
  * @returns {string | null}
  */
 export function ensureRedisServer() {
   if (ensured !== undefined) return ensured;
+  const forced = process.env.CC_REDIS_SERVER;
+  if (forced) {
+    // an explicit redis-server (e.g. Homebrew's), never installed: used as given or reported missing
+    try {
+      accessSync(forced, constants.X_OK);
+      ensured = forced;
+    } catch {
+      ensured = null;
+      ensureRedisServer.reason = `CC_REDIS_SERVER=${forced} is not an executable; ${REDIS_HOWTO}`;
+    }
+    return ensured;
+  }
   let found = findOnPath("redis-server");
   if (!found && process.getuid?.() === 0 && findOnPath("apt-get")) {
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
