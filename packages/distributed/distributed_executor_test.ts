@@ -279,6 +279,16 @@ describe.skipIf(REDIS_URL === undefined)("DistributedExecutor with cc-workers (r
     }
   });
 
+  test("shutdown({ timeout }) cancels what still runs at the deadline, its task's signal aborting", async () => {
+    const dir = latchDir();
+    const ex = new DistributedExecutor({ connection: url, queue });
+    const future = ex.submit(t("waitForCancel"), dir, "d");
+    await waitForFile(join(dir, "started-d"));
+    await ex.shutdown({ timeout: 100 });
+    await expect(future).rejects.toBeInstanceOf(CancelledError);
+    expect(await waitForFile(join(dir, "aborted-d"))).toBe("CancelledError");
+  });
+
   test("submit after shutdown throws; shutdown is idempotent", async () => {
     const ex = new DistributedExecutor({ connection: url, queue });
     expect(await ex.submit(t("add"), 1, 1)).toBe(2);

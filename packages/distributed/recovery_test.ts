@@ -61,6 +61,20 @@ describe.skipIf(REDIS_URL === undefined)("recovery (real Redis, cc-worker proces
       await redis?.stop();
     });
 
+    test("SIGTERM while Redis is gone: cc-worker still exits 0, its close raced against timers (bullmq#2430)", async () => {
+      const own = await startRedis();
+      const queue = freshQueue();
+      const w = startWorker(own!.url, queue, ["--tasks", TASKS, "--concurrency", "1", "--grace", "300"]);
+      try {
+        await w.ready;
+        await own!.kill();
+        w.child.kill("SIGTERM");
+        expect(await w.exited).toEqual({ code: 0, signal: null });
+      } finally {
+        await own!.stop();
+      }
+    });
+
     test("Redis restarted mid-run: every future resolves with its own result", async () => {
       redis = await startRedis();
       const own = redis!.url;
