@@ -63,6 +63,13 @@ export class Call {
     }
   }
 
+  /** Taken out of its list by whoever will settle it or make it wait again: its timeout no longer runs. */
+  unwait(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#list = undefined;
+  }
+
   #finish(): boolean {
     if (this.done) return false;
     this.done = true;
@@ -77,6 +84,7 @@ export class Call {
 export function take(list: Set<Call>): Call | undefined {
   for (const call of list) {
     list.delete(call);
+    call.unwait();
     return call;
   }
   return undefined;

@@ -3,12 +3,20 @@
 // is released, and the next acquirer is told (`AbandonedLockError`) instead of finding it held forever.
 import { InvalidStateError } from "@cc/core";
 import { type BrokerObject, type Call, take, waitMs } from "./_broker.ts";
-import { AbandonedLockError } from "./primitive_errors.ts";
+import { AbandonedLockError, BrokenBarrierError } from "./primitive_errors.ts";
 
 const NOBODY = -1;
 
 /** A deferred access to something a lock guards (a `Value`'s read while another process holds the lock). */
 type Access = () => void;
+
+/** What a `Condition.wait` waiting to take its lock back carries: its recursion count and its answer. */
+class Reacquire {
+  constructor(
+    readonly count: number,
+    readonly result: boolean,
+  ) {}
+}
 
 /** `Lock` and `RLock`. Owner: a connection (a process; 0 is the broker's own). */
 export class LockObject implements BrokerObject {
@@ -113,10 +121,39 @@ export class LockObject implements BrokerObject {
         continue;
       }
       this.#holder = call.conn;
-      this.#count = 1;
-      call.ok(true);
+      if (call.data instanceof Reacquire) {
+        this.#count = call.data.count;
+        call.ok(call.data.result);
+      } else {
+        this.#count = 1;
+        call.ok(true);
+      }
       return;
     }
+  }
+
+  /** Whether `conn` holds the lock. */
+  heldBy(conn: number): boolean {
+    return this.#holder === conn;
+  }
+
+  /** Releases the lock however many times its holder took it (a `Condition.wait`); returns that count. */
+  releaseAll(): number {
+    const count = this.#count;
+    this.#handOver();
+    return count;
+  }
+
+  /** Gives the lock back to `call`'s process with `count`, now or in turn; then answers `result`. */
+  reacquire(call: Call, count: number, result: boolean): void {
+    call.data = new Reacquire(count, result);
+    if (this.#holder === NOBODY && this.#abandoned === undefined && this.#waiters.size === 0) {
+      this.#holder = call.conn;
+      this.#count = count;
+      call.ok(result);
+      return;
+    }
+    call.wait(this.#waiters, Number.POSITIVE_INFINITY, () => {});
   }
 
   disconnect(conn: number, pid: number): void {
@@ -213,6 +250,114 @@ export class EventObject implements BrokerObject {
       }
       default:
         throw new TypeError(`Event has no operation "${op}"`);
+    }
+  }
+}
+
+/** `Condition`: waiters released by `notify`, each taking the lock back before it returns. */
+export class ConditionObject implements BrokerObject {
+  readonly #lock: LockObject;
+  readonly #waiters = new Set<Call>();
+
+  constructor(lock: LockObject) {
+    this.#lock = lock;
+  }
+
+  call(op: string, args: unknown[], call: Call): void {
+    switch (op) {
+      case "acquire":
+      case "release":
+      case "locked":
+        this.#lock.call(op, args, call);
+        return;
+      case "wait": {
+        if (!this.#lock.heldBy(call.conn))
+          throw new InvalidStateError("Cannot wait on a Condition without holding its lock");
+        const timeout = waitMs(args[0]);
+        const count = this.#lock.releaseAll();
+        call.data = count;
+        call.wait(this.#waiters, timeout, (c) => this.#lock.reacquire(c, count, false));
+        return;
+      }
+      case "notify": {
+        if (!this.#lock.heldBy(call.conn))
+          throw new InvalidStateError("Cannot notify a Condition without holding its lock");
+        let n = args[0] === undefined ? 1 : (args[0] as number);
+        for (let w = n > 0 ? take(this.#waiters) : undefined; w; w = --n > 0 ? take(this.#waiters) : undefined) {
+          this.#lock.reacquire(w, w.data as number, true);
+        }
+        call.ok();
+        return;
+      }
+      default:
+        throw new TypeError(`Condition has no operation "${op}"`);
+    }
+  }
+}
+
+/** `Barrier`: `parties` waiters are released together; a timeout, `abort()` or a dead waiter breaks it. */
+export class BarrierObject implements BrokerObject {
+  readonly #parties: number;
+  readonly #waiters = new Set<Call>();
+  /** The processes of the calls waiting now (a waiter that ends breaks the barrier). */
+  readonly #conns = new Map<Call, number>();
+  #broken = false;
+
+  constructor(parties: number) {
+    this.#parties = parties;
+  }
+
+  call(op: string, args: unknown[], call: Call): void {
+    switch (op) {
+      case "wait": {
+        if (this.#broken) throw new BrokenBarrierError("The barrier is broken");
+        const index = this.#waiters.size;
+        if (index + 1 === this.#parties) {
+          let i = 0;
+          for (let w = take(this.#waiters); w; w = take(this.#waiters)) w.ok(i++);
+          this.#conns.clear();
+          call.ok(index);
+          return;
+        }
+        const timeout = waitMs(args[0]);
+        this.#conns.set(call, call.conn);
+        call.wait(this.#waiters, timeout, (c) => {
+          this.#conns.delete(c);
+          this.#break();
+          c.fail(new BrokenBarrierError("The barrier broke: a wait timed out"));
+        });
+        return;
+      }
+      case "abort":
+        this.#break();
+        call.ok();
+        return;
+      case "reset":
+        this.#break();
+        this.#broken = false;
+        call.ok();
+        return;
+      case "state":
+        call.ok([this.#waiters.size, this.#broken]);
+        return;
+      default:
+        throw new TypeError(`Barrier has no operation "${op}"`);
+    }
+  }
+
+  #break(): void {
+    this.#broken = true;
+    this.#conns.clear();
+    for (let w = take(this.#waiters); w; w = take(this.#waiters))
+      w.fail(new BrokenBarrierError("The barrier is broken"));
+  }
+
+  disconnect(conn: number): void {
+    for (const c of this.#conns.values()) {
+      if (c === conn) {
+        this.#break(); // it can never arrive: the others would wait for ever
+        return;
+      }
     }
   }
 }

@@ -4,7 +4,14 @@
 import type { Socket } from "node:net";
 import { deserialize, serialize } from "node:v8";
 import { InvalidStateError } from "@cc/core";
-import { AbandonedLockError, BrokenPipeError, EOFError, QueueEmpty, QueueFull } from "./primitive_errors.ts";
+import {
+  AbandonedLockError,
+  BrokenBarrierError,
+  BrokenPipeError,
+  EOFError,
+  QueueEmpty,
+  QueueFull,
+} from "./primitive_errors.ts";
 
 /** Client → broker: the first frame, the broker's secret (a handle carries it) and the client's pid. */
 export type Hello = [token: string, pid: number];
@@ -79,6 +86,7 @@ const CLASSES: Record<string, new (message: string) => Error> = {
   QueueEmpty,
   QueueFull,
   AbandonedLockError,
+  BrokenBarrierError,
   EOFError,
   BrokenPipeError,
   InvalidStateError,

@@ -2,6 +2,8 @@
 // have not ended, and this process's name and parent as its starter told it (environment variables).
 import { SHAREABLE } from "@cc/core";
 import { handleOf, isHandle, proxyOf } from "./_broker_client.ts";
+import "./barrier.ts";
+import "./condition.ts";
 import "./dict_proxy.ts";
 import "./event.ts";
 import "./list_proxy.ts";

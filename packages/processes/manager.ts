@@ -7,6 +7,8 @@
 import { InvalidStateError } from "@cc/core";
 import { localBroker } from "./_broker.ts";
 import { type BrokerProxy, HANDLE } from "./_broker_client.ts";
+import { Barrier } from "./barrier.ts";
+import { Condition } from "./condition.ts";
 import { type DictKey, DictProxy } from "./dict_proxy.ts";
 import { Event } from "./event.ts";
 import { ListProxy } from "./list_proxy.ts";
@@ -193,6 +195,43 @@ export class Manager implements AsyncDisposable {
   boundedSemaphore(value?: number): BoundedSemaphore {
     this.#check();
     return this.#track(new BoundedSemaphore(value));
+  }
+
+  /**
+   * A new {@linkcode Condition} freed with the manager (with its own `RLock` unless given a lock).
+   *
+   * @param lock The lock. Default: a new `RLock`, freed with the manager.
+   * @returns The condition.
+   *
+   * @example
+   * ```ts
+   * import { Manager } from "@cc/processes";
+   * await using m = new Manager();
+   * console.assert(await m.condition().acquire());
+   * ```
+   */
+  condition(lock?: Lock): Condition {
+    this.#check();
+    const own = lock ?? this.rLock();
+    return this.#track(new Condition(own));
+  }
+
+  /**
+   * A new {@linkcode Barrier} freed with the manager.
+   *
+   * @param parties How many `wait` calls release it.
+   * @returns The barrier.
+   *
+   * @example
+   * ```ts
+   * import { Manager } from "@cc/processes";
+   * await using m = new Manager();
+   * console.assert(m.barrier(2).parties === 2);
+   * ```
+   */
+  barrier(parties: number): Barrier {
+    this.#check();
+    return this.#track(new Barrier(parties));
   }
 
   /**

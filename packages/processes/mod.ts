@@ -24,6 +24,8 @@
  */
 export * from "./active_children.ts";
 export * from "./async_result.ts";
+export * from "./barrier.ts";
+export * from "./condition.ts";
 export * from "./dict_proxy.ts";
 export * from "./event.ts";
 export * from "./list_proxy.ts";

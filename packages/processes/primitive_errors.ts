@@ -91,3 +91,20 @@ export class EOFError extends Error {
 export class BrokenPipeError extends Error {
   override name = "BrokenPipeError";
 }
+
+/**
+ * Raised by {@linkcode Barrier.wait} when the barrier is broken — by `abort()`, by a `reset()` while
+ * it waited, by another waiter's timeout, or because a waiting process ended: Python's
+ * `threading.BrokenBarrierError`.
+ *
+ * @example
+ * ```ts
+ * import { Barrier, BrokenBarrierError } from "@cc/processes";
+ * const barrier = new Barrier(2);
+ * await barrier.abort();
+ * try { await barrier.wait(); } catch (e) { console.assert(e instanceof BrokenBarrierError); }
+ * ```
+ */
+export class BrokenBarrierError extends Error {
+  override name = "BrokenBarrierError";
+}

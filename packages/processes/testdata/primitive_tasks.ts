@@ -1,6 +1,8 @@
 // Task fixtures for the cross-process primitives' tests (loaded in child processes).
 import {
   AbandonedLockError,
+  type Barrier,
+  type Condition,
   currentProcessName,
   type DictProxy,
   EOFError,
@@ -213,4 +215,21 @@ export async function putSquare(x: number): Promise<number> {
 export async function sendAndExit(conn: PipeConnection, n: number): Promise<never> {
   for (let i = 0; i < n; i++) await conn.send(i);
   process.exit(0);
+}
+
+/** Waits on `cond` (saying so on `events` while it holds the lock), then says it was woken. */
+export async function condWait(cond: Condition, events: Queue<string>, timeout?: number): Promise<boolean> {
+  await cond.acquire();
+  await events.put("waiting");
+  const notified = await cond.wait(timeout === undefined ? {} : { timeout });
+  await events.put(notified ? "woken" : "timed out");
+  await cond.release();
+  return notified;
+}
+
+/** Waits at the barrier (saying so on `waiting` if given); returns its index. */
+export async function barrierWait(barrier: Barrier, waiting?: Event): Promise<number> {
+  const index = barrier.wait();
+  await waiting?.set();
+  return await index;
 }
