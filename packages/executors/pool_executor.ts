@@ -9,11 +9,9 @@
  *
  * @module
  */
-import type { ResourceLimits, TransferListItem } from "node:worker_threads";
 import {
   assertNotBootstrapping,
   BrokenExecutorError,
-  type CallOptions,
   type CallSink,
   CancelledError,
   type ExitInfo,
@@ -25,333 +23,45 @@ import {
   WorkerConnection,
   type WorkerKind,
 } from "@cc/core";
-import { Future } from "@cc/futures";
-import { checkCount, checkMs } from "./_checks.ts";
+import type { Future } from "@cc/futures";
+import { checkMs } from "./_checks.ts";
 import { Deque } from "./_deque.ts";
-import { type ChunkFailure, isMapOptions, runMap, zipInputs } from "./_map.ts";
+import { ChunkJob, JOB_DISPATCHED, JOB_QUEUED, JOB_RELEASED, Job, newExtra } from "./_job.ts";
+import { isMapOptions, runMap, zipInputs } from "./_map.ts";
+import {
+  checkPoolArgs,
+  checkSubmitOptions,
+  type PoolConstructorOptions,
+  type PoolExecutorOptions,
+  type PoolSettings,
+  poolSettings,
+  type SubmitOptions,
+  type WorkerExitPolicy,
+} from "./_options.ts";
+import {
+  callLimit,
+  flushEarly,
+  lingerAfter,
+  pickWorker,
+  rampAfterFinish,
+  taskFinished,
+  workersToStart,
+} from "./_policy.ts";
+import { PoolWorker } from "./_pool_worker.ts";
+import { SignalWatch } from "./_signal_watch.ts";
+import { type PoolStats, poolStats } from "./_stats.ts";
+import { type StreamOptions, streamOn, streamSlot } from "./_stream.ts";
+import { TaskInfos } from "./_task_infos.ts";
 import type { Executor, MapInputs, MapOptions, ShutdownOptions } from "./executor.ts";
 
-/** What the pool does when a worker dies while running tasks. */
-export type WorkerExitPolicy = "replace" | "break";
-
-/** Options of {@linkcode PoolExecutor}. */
-export interface PoolExecutorOptions {
-  /** Most workers running at once. Default: set by the executor class (see its docs). */
-  maxWorkers?: number;
-  /** Workers kept alive while idle, once started. Default: 0 (with `idleTimeout`), else all. */
-  minWorkers?: number;
-  /** Milliseconds an idle worker above `minWorkers` lives before it is retired. Default: never retired. */
-  idleTimeout?: number;
-  /**
-   * Most tasks waiting in the queue; `submit` beyond it throws `QueueFullError`. A task about to start
-   * on a free worker does not wait: an idle pool takes `maxWorkers + maxQueue` submits in one go. Default: unbounded.
-   */
-  maxQueue?: number;
-  /** A task run once in each worker before its first task (Python's `initializer`). If it fails, the pool is broken. */
-  initializer?: Task;
-  /** Arguments of `initializer` (Python's `initargs`). Default: `[]`. */
-  initArgs?: unknown[];
-  /** Tasks a worker runs before it is replaced by a fresh one (Python's `max_tasks_per_child`). Default: unlimited. */
-  maxTasksPerWorker?: number;
-  /** Heap limits of each worker (threads: Node's `resourceLimits`; processes: `maxOldGenerationSizeMb`). */
-  resourceLimits?: ResourceLimits;
-  /** Extra Node.js flags of each worker. */
-  execArgv?: string[];
-  /** Extra environment variables of each child process. */
-  env?: Record<string, string>;
-  /**
-   * Low-latency mode (threads only): each worker keeps polling for new tasks for this many milliseconds
-   * after finishing one, instead of sleeping, and the host polls for the reply for up to this long after
-   * sending — sequential round trips drop from tens of microseconds to a few. The price: a busy core per
-   * worker while the pool is in use, and a host thread that does not return to the event loop (timers,
-   * I/O) while it polls. Default: 0 (off).
-   */
-  spinMs?: number;
-  /**
-   * Threads only: when the pool hands a worker a lone task and has nothing else running or queued, the
-   * worker stays awake this many milliseconds after it before it sleeps. A loop that submits the next
-   * task as soon as the last one returns then reaches a thread that is awake, which saves the wake-up
-   * of a sleeping one. The worker's event loop still delivers each task, so microtasks and timers run
-   * between tasks as usual. At most one worker fewer than the machine has cores lingers at a time,
-   * across the process. Its price: up to that long of a core per task. `0` turns it off.
-   * Default: {@linkcode DEFAULT_LINGER_MS} (50 µs).
-   */
-  lingerMs?: number;
-  /**
-   * Milliseconds a running task may go on after its `signal` or `timeout` aborted it (its future has
-   * already failed) before the pool terminates its worker and replaces it: a task that ignores its
-   * signal (a CPU loop) cannot hold a worker, nor `shutdown()`, for ever. Other tasks the pool had sent
-   * to that worker fail with `WorkerExitError`. `Infinity` never terminates.
-   * Default: {@linkcode DEFAULT_CANCEL_GRACE_MS} (1000 ms).
-   */
-  cancelGraceMs?: number;
-}
-
-/**
- * Default of {@linkcode PoolExecutorOptions.lingerMs}: long enough to cover the host's turn from a reply to
- * the next submit on a loaded 2-core machine, short enough to cost little when no task follows.
- *
- * @example
- * ```ts
- * import { DEFAULT_LINGER_MS } from "@cc/executors";
- * console.assert(DEFAULT_LINGER_MS === 0.05);
- * ```
- */
-export const DEFAULT_LINGER_MS = 0.05;
-
-/**
- * Default of {@linkcode PoolExecutorOptions.cancelGraceMs}: a task that still runs this long after its
- * signal or timeout aborted it has its worker terminated and replaced.
- *
- * @example
- * ```ts
- * import { DEFAULT_CANCEL_GRACE_MS } from "@cc/executors";
- * console.assert(DEFAULT_CANCEL_GRACE_MS === 1000);
- * ```
- */
-export const DEFAULT_CANCEL_GRACE_MS = 1000;
-
-/** Per-call options of {@linkcode PoolExecutor.submitWith}. */
-export interface SubmitOptions {
-  /**
-   * Cancels the task: while queued it is removed and its future cancelled; while running, the task's own
-   * `signal` aborts (cooperative) and the future rejects with the reason at once (or, with
-   * `abort: "terminate"`, the worker is terminated and replaced).
-   */
-  signal?: AbortSignal;
-  /**
-   * Milliseconds from dispatch to a worker (not from submit) after which the future rejects with
-   * `TimeoutError` and the task's `signal` aborts. Default: no limit.
-   */
-  timeout?: number;
-  /** How a running task is stopped by `signal` or `timeout`: `"signal"` (default, cooperative) or `"terminate"` (hard stop). */
-  abort?: "signal" | "terminate";
-  /** Objects to move to the worker instead of copying (threads). */
-  transfer?: readonly TransferListItem[];
-  /** Receives the task's progress reports (`currentTask().progress(value)`). */
-  onProgress?: (value: unknown) => void;
-}
-
-/** Statistics of one worker. */
-export interface WorkerStats {
-  /** Thread id or process id. */
-  readonly id: number;
-  /** Tasks in flight on this worker. */
-  readonly inFlight: number;
-  /** Tasks that finished with a result. */
-  readonly completed: number;
-  /** Tasks that failed. */
-  readonly failed: number;
-}
-
-/** Statistics of a pool. */
-export interface PoolStats {
-  /** Live workers. */
-  readonly workers: number;
-  /** Tasks waiting for a worker. */
-  readonly queued: number;
-  /** Tasks dispatched and not finished. */
-  readonly running: number;
-  /** Tasks finished with a result. */
-  readonly completed: number;
-  /** Tasks that failed. */
-  readonly failed: number;
-  /** Tasks cancelled before they started. */
-  readonly cancelled: number;
-  /** Share of worker time spent with tasks in flight since the pool started (0–1). */
-  readonly utilization: number;
-  /** One entry per live worker. */
-  readonly perWorker: readonly WorkerStats[];
-}
-
-const JOB_QUEUED = 0;
-const JOB_DISPATCHED = 1;
-const JOB_RELEASED = 2;
-
-// Tasks handed to a worker ahead of time, to hide the round trip and to send many tasks per message.
-// A new worker takes one task at a time and doubles its window with each task that comes back until it
-// knows how long its tasks take. From then on its window holds about AHEAD_MS of work (at least
-// MIN_WINDOW, at most MAX_WINDOW tasks): tiny tasks travel hundreds to a message, while long tasks stay
-// in the pool's queue, where `cancel()` still reaches them and any free worker can take them.
-// Each task (function) also ramps up on its own, from one in flight per worker, doubling with each
-// completion: a slow task submitted after many tiny ones is not handed out by the tiny ones' window.
-// A task with a timeout waits in the pool's queue until a worker has fewer than MIN_WINDOW in flight,
-// so its time counts from (nearly) when it can start.
-const START_WINDOW = 1;
-const MIN_WINDOW = 2;
-const MAX_WINDOW = 1024;
-const AHEAD_MS = 2;
-// The service time is measured over epochs of at least EPOCH_MS of busy time (replies arrive in
-// batches, so counting tasks alone would measure the gaps inside one batch).
-const EPOCH_MS = 1;
-
-class PoolWorker {
-  readonly connection: WorkerConnection;
-  inFlight = 0;
-  dispatched = 0;
-  completed = 0;
-  failed = 0;
-  window = START_WINDOW;
-  /** Busy milliseconds per finished task, measured over the last epoch (0: not measured yet). */
-  serviceMs = 0;
-  epochBusy = 0;
-  epochDone = 0;
-  busySince = 0;
-  busyTotal = 0;
-  /** Calls handed to the connection since its last message. */
-  unsent = 0;
-  readonly startedAt = performance.now();
-  exclusive = false;
-  retiring = false;
-  idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Set when the pool stopped this worker hard at shutdown's deadline: what its tasks fail with. */
-  stopReason: unknown = undefined;
-  /** Tasks aborted by their signal or timeout that have not answered yet: no new task goes to this worker. */
-  aborted = 0;
-  constructor(connection: WorkerConnection) {
-    this.connection = connection;
-  }
-  /**
-   * A task has finished (before `inFlight` counts it off): updates the service time and the window.
-   * Returns the time it read from the clock, or -1 if it did not read it.
-   */
-  finished(): number {
-    let now = -1;
-    // the clock is read with few tasks in flight, and on every 16th completion of a full window
-    if (++this.epochDone % 16 === 0 || this.inFlight <= 4) {
-      now = performance.now();
-      const busy = this.busyTotal + (now - this.busySince);
-      if (busy - this.epochBusy >= EPOCH_MS) {
-        this.serviceMs = (busy - this.epochBusy) / this.epochDone;
-        this.epochBusy = busy;
-        this.epochDone = 0;
-      }
-    }
-    if (this.serviceMs === 0) {
-      if (this.window < MAX_WINDOW) this.window *= 2;
-    } else {
-      const target = Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, Math.floor(AHEAD_MS / this.serviceMs)));
-      this.window = target > this.window ? Math.min(target, this.window * 2) : target;
-    }
-    return now;
-  }
-}
-
-/** What only some jobs carry: per-call options and their state. */
-interface JobExtra {
-  options: SubmitOptions | undefined;
-  callOptions: CallOptions | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** True while the pool listens to `options.signal` for this job. */
-  watched: boolean;
-  /** Set for stream slots: called with the worker instead of sending a call. */
-  onDispatch: ((worker: PoolWorker) => void) | undefined;
-  /** The worker call's id, to cancel it. */
-  callId: number;
-  /** After an abort: when it fires with the task still running, its worker is terminated. */
-  graceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Aborted while running, and counted in its worker's `aborted`. */
-  aborted: boolean;
-}
-
-function newExtra(): JobExtra {
-  return {
-    options: undefined,
-    callOptions: undefined,
-    timer: undefined,
-    watched: false,
-    onDispatch: undefined,
-    callId: 0,
-    graceTimer: undefined,
-    aborted: false,
-  };
-}
-
-/** What a pool knows of one task (function) it has run. */
-class TaskInfo {
-  /** Most calls of this task in flight per worker while it ramps up. */
-  ramp = START_WINDOW;
-  constructor(
-    readonly task: Task,
-    readonly pool: PoolExecutor,
-  ) {}
-}
-
-/**
- * A queued or running task: its future, and the sink of its worker call. Many thousands may be
- * pending at once, so it keeps few fields: its pool comes through its task's info, and what only some
- * jobs need (options, timer, the call id for cancelling) sits in `extra`.
- */
-class Job<T = unknown> extends Future<T> implements CallSink {
-  readonly info: TaskInfo;
-  readonly args: unknown[];
-  phase = JOB_QUEUED;
-  worker: PoolWorker | undefined = undefined;
-  /** Options and their state, for the jobs that have any. */
-  extra: JobExtra | undefined = undefined;
-
-  constructor(info: TaskInfo, args: unknown[]) {
-    super();
-    this.info = info;
-    this.args = args;
-  }
-
-  get pool(): PoolExecutor {
-    return this.info.pool;
-  }
-
-  /** The task being called (CallSink). */
-  get task(): Task {
-    return this.info.task;
-  }
-
-  override cancel(): boolean {
-    const wasQueued = this.phase === JOB_QUEUED && !this.done();
-    const cancelled = super.cancel();
-    if (cancelled && wasQueued) this.pool._cancelledWhileQueued(this);
-    return cancelled;
-  }
-
-  /** The worker answered with a result (CallSink). */
-  resolve(value: unknown): void {
-    this.pool._release(this, true);
-    if (!this.done()) this.setResult(value as T);
-  }
-
-  /** The worker answered with an error, or died (CallSink). */
-  reject(error: unknown): void {
-    error = this.pool._release(this, false, error);
-    if (!this.done()) this.setException(error);
-  }
-
-  /** A progress report (CallSink). */
-  progress(value: unknown): void {
-    this.extra?.options?.onProgress?.(value);
-  }
-}
-
-// Like `Future`, a job presents `Promise` as its constructor, so `await` and `Promise.all` take it as is.
-Object.defineProperty(Job.prototype, "constructor", { value: Promise, writable: true, configurable: true });
-
-/**
- * The property under which a worker sends, with the error of a map chunk that failed at one of its
- * items, the results of the items before it (`@cc/core`'s runtime sets it; the pool takes it off).
- */
-const CHUNK_RESULTS = "ccChunkResults";
-
-/** A map chunk: its error keeps the results of the items before the failing one in `partial`. */
-class ChunkJob<T = unknown> extends Job<T> implements ChunkFailure {
-  partial: unknown[] | undefined = undefined;
-
-  override reject(error: unknown): void {
-    if (typeof error === "object" && error !== null && Object.hasOwn(error, CHUNK_RESULTS)) {
-      const partial = (error as Record<string, unknown>)[CHUNK_RESULTS];
-      delete (error as Record<string, unknown>)[CHUNK_RESULTS];
-      if (Array.isArray(partial)) this.partial = partial;
-    }
-    super.reject(error);
-  }
-}
+export {
+  DEFAULT_CANCEL_GRACE_MS,
+  DEFAULT_LINGER_MS,
+  type PoolExecutorOptions,
+  type SubmitOptions,
+  type WorkerExitPolicy,
+} from "./_options.ts";
+export type { PoolStats, WorkerStats } from "./_stats.ts";
 
 // A settled promise to schedule the pump on: cheaper than Node's queueMicrotask (an AsyncResource each).
 const RESOLVED = Promise.resolve();
@@ -378,23 +88,17 @@ export class PoolExecutor implements Executor {
   /** Most workers running at once. */
   readonly maxWorkers: number;
   readonly #options: PoolExecutorOptions;
+  readonly #settings: PoolSettings;
   readonly #minWorkers: number;
   readonly #idleTimeout: number | undefined;
   readonly #maxQueue: number;
   readonly #spinMs: number;
-  readonly #lingerMs: number;
   readonly #maxTasksPerWorker: number;
   readonly #exitPolicy: WorkerExitPolicy;
-  readonly #Broken: new (
-    message: string,
-    options?: ErrorOptions,
-  ) => BrokenExecutorError;
+  readonly #Broken: PoolSettings["Broken"];
   readonly #queue = new Deque<Job>();
-  readonly #infos = new WeakMap<Task, TaskInfo>();
-  readonly #infosByName = new Map<string, TaskInfo>();
-  readonly #watched = new Map<AbortSignal, Set<Job>>();
-  #lastTask: Task | undefined;
-  #lastInfo: TaskInfo | undefined;
+  readonly #infos = new TaskInfos(this);
+  readonly #signals = new SignalWatch((job, reason) => this.#abort(job, reason));
   readonly #workers: PoolWorker[] = [];
   #queued = 0;
   #running = 0;
@@ -410,53 +114,23 @@ export class PoolExecutor implements Executor {
   #drainWaiters: (() => void)[] = [];
   #capacityWaiters: (() => void)[] = [];
   #closing: Promise<void> | undefined;
-  readonly #cancelGraceMs: number;
   #deadline: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    kind: WorkerKind,
-    options: PoolExecutorOptions & {
-      defaultMaxWorkers?: number;
-      onWorkerExit?: WorkerExitPolicy;
-      broken?: typeof BrokenExecutorError;
-    } = {},
-  ) {
-    if (kind !== "thread" && kind !== "process")
-      throw new TypeError(`kind must be "thread" or "process", got ${String(kind)}`);
-    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+  constructor(kind: WorkerKind, options: PoolConstructorOptions = {}) {
+    checkPoolArgs(kind, options);
     assertNotBootstrapping(`a ${new.target.name}`);
+    const settings = poolSettings(kind, options);
     this.kind = kind;
     this.#options = options;
-    this.maxWorkers = checkCount("maxWorkers", options.maxWorkers ?? options.defaultMaxWorkers ?? 1, 1);
-    this.#minWorkers = checkCount("minWorkers", options.minWorkers ?? 0, 0);
-    if (this.#minWorkers > this.maxWorkers) {
-      throw new RangeError(`minWorkers (${this.#minWorkers}) must not exceed maxWorkers (${this.maxWorkers})`);
-    }
-    this.#idleTimeout = options.idleTimeout === undefined ? undefined : checkMs("idleTimeout", options.idleTimeout);
-    const spinMs = options.spinMs === undefined ? 0 : checkMs("spinMs", options.spinMs);
-    this.#spinMs = kind === "thread" ? spinMs : 0; // a child process's replies cannot be polled
-    this.#lingerMs = options.lingerMs === undefined ? DEFAULT_LINGER_MS : checkMs("lingerMs", options.lingerMs);
-    if (!Number.isFinite(this.#lingerMs)) throw new RangeError("lingerMs must be finite: a worker would never sleep");
-    this.#cancelGraceMs =
-      options.cancelGraceMs === undefined ? DEFAULT_CANCEL_GRACE_MS : checkMs("cancelGraceMs", options.cancelGraceMs);
-    this.#maxQueue = checkCount("maxQueue", options.maxQueue ?? Number.POSITIVE_INFINITY, 1, true);
-    this.#maxTasksPerWorker = checkCount(
-      "maxTasksPerWorker",
-      options.maxTasksPerWorker ?? Number.POSITIVE_INFINITY,
-      1,
-      true,
-    );
-    if (
-      options.initializer !== undefined &&
-      (typeof options.initializer !== "object" || typeof options.initializer.url !== "string")
-    ) {
-      throw new TypeError("initializer must be a task (made with task() or defineTask())");
-    }
-    if (options.initArgs !== undefined && !Array.isArray(options.initArgs)) {
-      throw new TypeError("initArgs must be an array");
-    }
-    this.#exitPolicy = options.onWorkerExit ?? "replace";
-    this.#Broken = options.broken ?? BrokenExecutorError;
+    this.#settings = settings;
+    this.maxWorkers = settings.maxWorkers;
+    this.#minWorkers = settings.minWorkers;
+    this.#idleTimeout = settings.idleTimeout;
+    this.#maxQueue = settings.maxQueue;
+    this.#spinMs = settings.spinMs;
+    this.#maxTasksPerWorker = settings.maxTasksPerWorker;
+    this.#exitPolicy = settings.exitPolicy;
+    this.#Broken = settings.Broken;
   }
 
   /**
@@ -479,7 +153,7 @@ export class PoolExecutor implements Executor {
    * ```
    */
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
-    return this.#enqueue(new Job<R>(this.#infoOf(task), args));
+    return this.#enqueue(new Job<R>(this.#infos.of(task), args));
   }
 
   /**
@@ -508,84 +182,16 @@ export class PoolExecutor implements Executor {
    */
   submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options: SubmitOptions = {}): Future<R> {
     if (!Array.isArray(args)) throw new TypeError("args must be an array");
-    const job = new Job<R>(this.#infoOf(task), args);
+    const job = new Job<R>(this.#infos.of(task), args);
     this.#applyOptions(job, options);
     this.#enqueue(job);
     const signal = options.signal;
-    if (signal && !job.done()) this.#watch(job, signal);
+    if (signal && !job.done()) this.#signals.watch(job, signal);
     return job;
   }
 
-  /**
-   * Aborts `job` when `signal` does. One listener per signal, however many jobs share it (a caller
-   * that passes one signal to a thousand submits adds one listener, not a thousand).
-   */
-  #watch(job: Job, signal: AbortSignal): void {
-    let jobs = this.#watched.get(signal);
-    if (jobs === undefined) {
-      jobs = new Set();
-      this.#watched.set(signal, jobs);
-      signal.addEventListener("abort", this.#onSignalAbort, { once: true });
-    }
-    jobs.add(job);
-    job.extra!.watched = true;
-  }
-
-  #unwatch(job: Job, signal: AbortSignal): void {
-    job.extra!.watched = false;
-    const jobs = this.#watched.get(signal);
-    if (jobs === undefined || !jobs.delete(job) || jobs.size > 0) return;
-    this.#watched.delete(signal);
-    signal.removeEventListener("abort", this.#onSignalAbort);
-  }
-
-  readonly #onSignalAbort = (event: Event): void => {
-    const signal = event.target as AbortSignal;
-    const jobs = this.#watched.get(signal);
-    this.#watched.delete(signal);
-    if (jobs) for (const job of jobs) this.#abort(job, signal.reason);
-  };
-
-  /** Checks `task` and returns what the pool knows of it. */
-  #infoOf(task: Task): TaskInfo {
-    if (task === this.#lastTask) return this.#lastInfo!;
-    let info = this.#infos.get(task);
-    if (info === undefined) {
-      if (typeof task !== "object" || task === null || typeof task.url !== "string" || typeof task.name !== "string") {
-        throw new TypeError(
-          `submit() needs a task made with task() or defineTask(), got ${task === null ? "null" : typeof task}`,
-        );
-      }
-      // one record per function, however many task() handles name it: a handle made anew for each
-      // submit shares the ramp, and the worker receives the definition once
-      const key = `${task.name}\u0000${task.url}`;
-      info = this.#infosByName.get(key);
-      if (info === undefined) {
-        info = new TaskInfo(task, this);
-        this.#infosByName.set(key, info);
-      }
-      this.#infos.set(task, info);
-    }
-    this.#lastTask = task;
-    this.#lastInfo = info;
-    return info;
-  }
-
   #applyOptions(job: Job, options: SubmitOptions): void {
-    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
-    if (options.timeout !== undefined) checkMs("timeout", options.timeout);
-    if (options.abort !== undefined && options.abort !== "signal" && options.abort !== "terminate") {
-      throw new TypeError(`abort must be "signal" or "terminate", got ${String(options.abort)}`);
-    }
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new TypeError("signal must be an AbortSignal");
-    }
-    if (options.transfer !== undefined && !Array.isArray(options.transfer)) {
-      throw new TypeError("transfer must be an array");
-    }
-    if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
-      throw new TypeError("onProgress must be a function");
-    }
+    checkSubmitOptions(options);
     const extra = newExtra();
     extra.options = options;
     if (options.transfer) extra.callOptions = { transfer: options.transfer };
@@ -651,10 +257,7 @@ export class PoolExecutor implements Executor {
   #pump(): void {
     this.#pumpQueued = false;
     if (this.#queue.length === 0 || this.#broken) return;
-    // Start workers as Python does: one more whenever work waits and no worker is idle.
-    let idle = 0;
-    for (const w of this.#workers) if (w.inFlight === 0 && !w.retiring) idle++;
-    let toStart = Math.min(this.maxWorkers - this.#workers.length, this.#queued - idle);
+    let toStart = workersToStart(this.#workers, this.maxWorkers, this.#queued);
     while (toStart-- > 0) this.#startWorker();
     // Hand each task to the least loaded worker that has room in its window.
     while (this.#queue.length > 0) {
@@ -665,14 +268,7 @@ export class PoolExecutor implements Executor {
       }
       const options = job.extra?.options;
       const exclusive = options?.abort === "terminate";
-      let limit = job.info.ramp;
-      if (options?.timeout !== undefined && limit > MIN_WINDOW) limit = MIN_WINDOW;
-      let best: PoolWorker | undefined;
-      for (const w of this.#workers) {
-        if (w.retiring || w.exclusive || w.inFlight >= w.window || w.inFlight >= limit || w.aborted > 0) continue;
-        if (exclusive && w.inFlight > 0) continue;
-        if (best === undefined || w.inFlight < best.inFlight) best = w;
-      }
+      const best = pickWorker(this.#workers, callLimit(job.info.ramp, options?.timeout !== undefined), exclusive);
       if (best === undefined) break;
       this.#queue.shift();
       this.#dispatch(job, best);
@@ -680,7 +276,7 @@ export class PoolExecutor implements Executor {
     }
     // the pump already runs at the end of the tick: send each worker's batch now, without another hop
     // a lone task with nothing else running or queued: the caller is likely waiting for it
-    const linger = this.#running === 1 && this.#queue.length === 0;
+    const linger = lingerAfter(this.#running, this.#queue.length);
     for (const w of this.#workers) {
       w.unsent = 0;
       w.connection.flush(linger);
@@ -715,7 +311,7 @@ export class PoolExecutor implements Executor {
         execArgv: this.#options.execArgv,
         env: this.#options.env,
         spinMs: this.#spinMs,
-        lingerMs: this.#lingerMs,
+        lingerMs: this.#settings.lingerMs,
       }),
       { manualFlush: true }, // calls are only made in #pump, which flushes them
     );
@@ -756,9 +352,8 @@ export class PoolExecutor implements Executor {
     const extra = job.extra;
     if (extra === undefined) {
       worker.connection.call(job.task, job.args, job);
-      // At most half a window per message: the worker has the next message before it runs out of work,
-      // so it is busy, not asleep, when the host sends more (waking a thread costs more than sending).
-      if (++worker.unsent >= worker.window >> 1 && worker.window >= 8) {
+      worker.unsent++;
+      if (flushEarly(worker)) {
         worker.unsent = 0;
         worker.connection.flush(false);
       }
@@ -802,7 +397,8 @@ export class PoolExecutor implements Executor {
         extra.aborted = true;
         worker.aborted++;
       }
-      if (Number.isFinite(this.#cancelGraceMs) && extra.graceTimer === undefined) {
+      const graceMs = this.#settings.cancelGraceMs;
+      if (Number.isFinite(graceMs) && extra.graceTimer === undefined) {
         // a task that ignores its signal does not keep its worker: past the grace, the worker is replaced
         extra.graceTimer = setTimeout(
           () => {
@@ -813,7 +409,7 @@ export class PoolExecutor implements Executor {
             void worker.connection.terminate();
             if (this.#queue.length > 0) this.#schedulePump();
           },
-          Math.min(this.#cancelGraceMs, MAX_DELAY),
+          Math.min(graceMs, MAX_DELAY),
         );
         extra.graceTimer.unref(); // the worker keeps Node alive while the task runs, and no longer
       }
@@ -852,9 +448,9 @@ export class PoolExecutor implements Executor {
         error = new this.#Broken(this.#broken.message, { cause });
       }
     }
-    const now = worker.finished();
+    const now = taskFinished(worker);
     const info = job.info;
-    if (info.ramp < MAX_WINDOW) info.ramp *= 2;
+    info.ramp = rampAfterFinish(info.ramp);
     if (worker.exclusive) worker.exclusive = false;
     if (--worker.inFlight === 0) {
       worker.busyTotal += (now >= 0 ? now : performance.now()) - worker.busySince;
@@ -872,7 +468,7 @@ export class PoolExecutor implements Executor {
       clearTimeout(extra.timer);
       extra.timer = undefined;
     }
-    if (extra.watched) this.#unwatch(job, extra.options!.signal!);
+    if (extra.watched) this.#signals.unwatch(job, extra.options!.signal!);
     if (extra.graceTimer) {
       clearTimeout(extra.graceTimer);
       extra.graceTimer = undefined;
@@ -912,8 +508,9 @@ export class PoolExecutor implements Executor {
     const i = this.#workers.indexOf(worker);
     if (i < 0) return;
     this.#workers.splice(i, 1);
-    this.#retiredBusy += worker.busyTotal + (worker.inFlight > 0 ? performance.now() - worker.busySince : 0);
-    this.#retiredLife += performance.now() - worker.startedAt;
+    const now = performance.now();
+    this.#retiredBusy += worker.busyAt(now);
+    this.#retiredLife += now - worker.startedAt;
   }
 
   #onWorkerExit(worker: PoolWorker, info: ExitInfo): void {
@@ -1027,7 +624,7 @@ export class PoolExecutor implements Executor {
     // no iterable at all: nothing to call (Python's `map(fn)` yields nothing)
     if (inputs.length === 0) return this._map(task, [], options, true);
     if (inputs.length === 1) return this._map(task, inputs[0] as Iterable<unknown>, options, true);
-    this.#infoOf(task);
+    this.#infos.of(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
     return this._map(task, zipInputs(inputs, "map"), options, true, true);
   }
@@ -1045,14 +642,14 @@ export class PoolExecutor implements Executor {
     spread = false,
     name?: string,
   ): AsyncIterableIterator<R> {
-    this.#infoOf(task);
+    this.#infos.of(task);
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
     return runMap(this, task, iterable, options, this.maxWorkers, ordered, undefined, this.#maxQueue, spread, name);
   }
 
   /** @internal Submits a chunk of argument lists for `map`. */
   _submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
-    const job = new ChunkJob<R[]>(this.#infoOf(task), chunk as unknown[]);
+    const job = new ChunkJob<R[]>(this.#infos.of(task), chunk as unknown[]);
     job.extra = newExtra();
     job.extra.callOptions = { chunk: true };
     return this.#enqueue(job);
@@ -1082,27 +679,11 @@ export class PoolExecutor implements Executor {
   async *stream<A extends unknown[], T>(
     task: Task<A, AsyncIterable<T> | AsyncIterator<T>>,
     args: A,
-    options: { highWaterMark?: number; signal?: AbortSignal } = {},
+    options: StreamOptions = {},
   ): AsyncGenerator<T, void, undefined> {
-    const job = new Job<PoolWorker>(this.#infoOf(task), args);
-    const extra = newExtra();
-    job.extra = extra;
-    const slot = new Promise<PoolWorker>((resolve) => {
-      extra.onDispatch = resolve;
-    });
-    if (options.signal) extra.options = { signal: options.signal };
+    const { job, worker } = streamSlot(this.#infos.of(task), args, options.signal);
     this.#enqueue(job);
-    const worker = await Promise.race([slot, job.asPromise() as Promise<never>]);
-    try {
-      const items = worker.connection.stream<T>(task, args, { highWaterMark: options.highWaterMark });
-      options.signal?.throwIfAborted();
-      for await (const item of items) {
-        options.signal?.throwIfAborted();
-        yield item;
-      }
-    } finally {
-      job.resolve(undefined);
-    }
+    yield* streamOn<T>(job, await worker, task, args, options);
   }
 
   /**
@@ -1244,27 +825,17 @@ export class PoolExecutor implements Executor {
    * ```
    */
   stats(): PoolStats {
-    const now = performance.now();
-    let busy = this.#retiredBusy;
-    let life = this.#retiredLife;
-    for (const w of this.#workers) {
-      busy += w.busyTotal + (w.inFlight > 0 ? now - w.busySince : 0);
-      life += now - w.startedAt;
-    }
-    return {
-      workers: this.#workers.length,
-      queued: this.#queued,
-      running: this.#running,
-      completed: this.#completed,
-      failed: this.#failed,
-      cancelled: this.#cancelled,
-      utilization: life > 0 ? Math.min(1, busy / life) : 0,
-      perWorker: this.#workers.map((w) => ({
-        id: w.connection.transport.id,
-        inFlight: w.inFlight,
-        completed: w.completed,
-        failed: w.failed,
-      })),
-    };
+    return poolStats(
+      {
+        queued: this.#queued,
+        running: this.#running,
+        completed: this.#completed,
+        failed: this.#failed,
+        cancelled: this.#cancelled,
+        retiredBusy: this.#retiredBusy,
+        retiredLife: this.#retiredLife,
+      },
+      this.#workers,
+    );
   }
 }
