@@ -18,6 +18,7 @@ import {
   Worker,
 } from "node:worker_threads";
 import { lingerClaims, releaseLinger } from "./_linger.ts";
+import { WireReceiver, WireSender } from "./_process_wire.ts";
 import { findTsx, tsxSearchPath } from "./_typescript.ts";
 import { assertNotBootstrapping } from "./bootstrap.ts";
 import type { HostMessage, WorkerMessage } from "./protocol.ts";
@@ -98,8 +99,22 @@ export interface Transport {
 const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 /** The environment variable that hands a child the tag of cc's messages (it deletes it at once). */
 const CHANNEL_TAG_ENV = "CC_CHANNEL_TAG";
+/** The environment variable that hands a child the descriptor of its bulk pipe (see `_process_wire.ts`). */
+const BULK_FD_ENV = "CC_BULK_FD";
+/** A child's bulk pipe: the descriptor after its IPC channel (3). */
+const BULK_FD = 4;
 /** What a child process can receive: no shared memory, and what `v8.serialize` accepts. */
 const processCheck = cloneCheck("process");
+
+/**
+ * The channel would copy a typed array on a SharedArrayBuffer without a word, and the caller meant to
+ * share it: refused where every message passes (calls, streams, initializer arguments), before it is
+ * v8-serialized (a message JSON carries holds no shared memory). The connection then finds the calls at
+ * fault with checkClone.
+ */
+function refuseSharedMemory(message: object): void {
+  if (containsSharedMemory(message)) throw new TypeError("shared memory cannot reach a child process");
+}
 
 /**
  * Running from sources (tests): whether cc's own TypeScript loader can start a worker's entry. It needs
@@ -255,6 +270,9 @@ class ProcessTransport implements Transport {
   onExit: ((info: ExitInfo) => void) | undefined;
   exited = false;
   readonly #child: ChildProcess;
+  /** The pipe of large v8-serialized messages, both ways (see `_process_wire.ts`). */
+  readonly #bulk: import("node:net").Socket;
+  readonly #sender: WireSender;
   readonly #heapLimited: boolean;
   /** The tag of cc's messages from this child (see `process_entry.ts`): others on its channel are not cc's. */
   // child_process and crypto are loaded on the first child process, not when cc is imported (~5 ms).
@@ -273,40 +291,49 @@ class ProcessTransport implements Transport {
       execArgv.push("--import", loader);
     }
     this.#child = process.getBuiltinModule("node:child_process").fork(entry, [], {
-      serialization: "advanced",
+      // plain messages as JSON, the others v8-serialized inside them (see _process_wire.ts)
+      serialization: "json",
       execArgv,
-      env: { ...process.env, ...options.env, [CHANNEL_TAG_ENV]: String(this.#tag) },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: {
+        ...process.env,
+        ...options.env,
+        [CHANNEL_TAG_ENV]: String(this.#tag),
+        [BULK_FD_ENV]: String(BULK_FD),
+      },
+      stdio: ["ignore", "inherit", "inherit", "ipc", "pipe"],
     });
     this.id = this.#child.pid ?? -1;
-    // cc's messages come as `[tag, message]`; what task code or a library sends with `process.send` is
-    // not cc's (it cannot know the tag), and is ignored
-    const tag = this.#tag;
-    this.#child.on("message", (envelope: unknown) => {
-      if (Array.isArray(envelope) && envelope.length === 2 && envelope[0] === tag) {
-        this.onMessage?.(envelope[1] as WorkerMessage);
-      }
-    });
-    this.#child.on("error", (error) => {
+    const child = this.#child;
+    const bulk = child.stdio[BULK_FD] as import("node:net").Socket;
+    this.#bulk = bulk;
+    // cc's messages come tagged (see _process_wire.ts); what task code or a library sends with
+    // `process.send` is not cc's (it cannot know the tag), and is ignored
+    const receiver = new WireReceiver(this.#tag, (message) => this.onMessage?.(message as WorkerMessage));
+    child.on("message", (wire: unknown) => receiver.message(wire));
+    bulk.on("data", (chunk: Buffer) => receiver.data(chunk));
+    bulk.on("error", () => {}); // the child is gone: its exit tells
+    this.#sender = new WireSender(this.#tag, (wire) => child.send(wire), bulk, refuseSharedMemory);
+    child.on("error", (error) => {
       this.#error = error;
     });
     this.#exitPromise = new Promise((resolve) => {
-      this.#child.once("exit", (code, signal) => {
-        this.exited = true;
-        const outOfMemory = this.#heapLimited && (signal === "SIGABRT" || code === 134);
-        this.onExit?.({ code, signal, error: this.#error, outOfMemory });
-        resolve();
+      child.once("exit", (code, signal) => {
+        const end = (): void => {
+          this.exited = true;
+          const outOfMemory = this.#heapLimited && (signal === "SIGABRT" || code === 134);
+          this.onExit?.({ code, signal, error: this.#error, outOfMemory });
+          resolve();
+        };
+        // a message whose frame is still in the bulk pipe is delivered first
+        if (receiver.waiting && !bulk.destroyed) bulk.once("close", end);
+        else end();
       });
     });
   }
 
   post(message: HostMessage): void {
     if (!this.#child.connected) throw new Error(`child process ${this.id} is not connected`);
-    // The channel would copy a typed array on a SharedArrayBuffer without a word, and the caller meant
-    // to share it: refuse it here, where every message passes (calls, streams, initializer arguments).
-    // The connection then finds the calls at fault with checkClone.
-    if (containsSharedMemory(message)) throw new TypeError("shared memory cannot reach a child process");
-    this.#child.send(message);
+    this.#sender.post(message);
   }
   checkClone(value: unknown): void {
     processCheck(value);
@@ -314,10 +341,12 @@ class ProcessTransport implements Transport {
   ref(): void {
     this.#child.ref();
     (this.#child.channel as { ref?: () => void } | undefined)?.ref?.();
+    this.#bulk.ref();
   }
   unref(): void {
     this.#child.unref();
     (this.#child.channel as { unref?: () => void } | undefined)?.unref?.();
+    this.#bulk.unref();
   }
   terminate(): Promise<void> {
     if (!this.exited) {

@@ -2,6 +2,7 @@
 // { run(taskName, arg) -> Promise | thenable, destroy() -> Promise }. `pkg` names the npm package
 // for the version column (null for cc's workspace packages and the raw designs).
 import { createMessagePool, createSabPool } from "./raw.mjs";
+import { createForkPool } from "./raw_fork.mjs";
 
 const worker = (file) => new URL(`../workers/${file}`, import.meta.url);
 
@@ -90,4 +91,11 @@ export const POOLS = {
   "raw-naive": { pkg: null, load: async () => null, create: (_, size) => createMessagePool(size, 1) },
   "raw-batch64": { pkg: null, load: async () => null, create: (_, size) => createMessagePool(size, 64) },
   "raw-sab": { pkg: null, load: async () => null, create: (_, size) => createSabPool(size) },
+  // child processes, one IPC message per task (issue 15's limit for cc-process): JSON or v8 serialization
+  "fork-json": { pkg: null, load: async () => null, create: (_, size) => createForkPool(size) },
+  "fork-advanced": {
+    pkg: null,
+    load: async () => null,
+    create: (_, size) => createForkPool(size, { serialization: "advanced" }),
+  },
 };
