@@ -57,9 +57,15 @@ class BrokerClient {
         pending.onAbort = () => writeFrame(this.#socket, [0, req, CANCEL, []]);
         signal.addEventListener("abort", pending.onAbort, { once: true });
       }
+      try {
+        writeFrame(this.#socket, [req, id, op, args]); // serializes first: on failure nothing is sent
+      } catch (error) {
+        if (pending.onAbort) signal?.removeEventListener("abort", pending.onAbort);
+        reject(uncloneable(error));
+        return;
+      }
       if (this.#pending.size === 0) this.#socket.ref();
       this.#pending.set(req, pending);
-      writeFrame(this.#socket, [req, id, op, args]);
     });
   }
 
@@ -92,6 +98,10 @@ class BrokerClient {
 
 const clients = new Map<string, BrokerClient>();
 
+function uncloneable(error: unknown): TypeError {
+  return new TypeError(`cannot share this value with another process: ${(error as Error).message}`, { cause: error });
+}
+
 /** A structured-clone copy, as `v8.serialize` writes it (what crosses to a child process). */
 export function copy<T>(value: T): T {
   return deserialize(serialize(value)) as T;
@@ -108,9 +118,7 @@ export function invoke(handle: Handle, op: string, args: unknown[], signal?: Abo
     try {
       copied = copy(args);
     } catch (error) {
-      return Promise.reject(
-        new TypeError(`cannot share this value with another process: ${(error as Error).message}`, { cause: error }),
-      );
+      return Promise.reject(uncloneable(error));
     }
     return broker.local(handle.id, op, copied, signal).then(copy);
   }

@@ -9,6 +9,7 @@ const produce = task<typeof T.produce>(tasks, "produce");
 const consume = task<typeof T.consume>(tasks, "consume");
 const squareWorker = task<typeof T.squareWorker>(tasks, "squareWorker");
 const abortedGet = task<typeof T.abortedGet>(tasks, "abortedGet");
+const putFunction = task<typeof T.putFunction>(tasks, "putFunction");
 const keepQueue = task<typeof T.keepQueue>(tasks, "keepQueue");
 const putSquare = task<typeof T.putSquare>(tasks, "putSquare");
 
@@ -60,6 +61,15 @@ describe("Queue", () => {
     await expect(getting).rejects.toThrow("stop");
     await q.put(5);
     expect(await q.get()).toBe(5); // the aborted get took nothing
+  });
+
+  it("a child's put() of what cannot be copied rejects with TypeError there, and sends nothing", async () => {
+    const q = new Queue<unknown>();
+    const child = start(new Process({ target: putFunction, args: [q] }));
+    const [name, message] = (await child.join()) ?? [];
+    expect(name).toBe("TypeError");
+    expect(message).toContain("cannot share this value with another process");
+    expect(await q.empty()).toBe(true);
   });
 
   it("a child's get() aborted by its signal rejects with the reason there and takes nothing", async () => {

@@ -233,3 +233,13 @@ export async function barrierWait(barrier: Barrier, waiting?: Event): Promise<nu
   await waiting?.set();
   return await index;
 }
+
+/** Tries to put a function on the queue; returns the error's class and message. */
+export async function putFunction(q: Queue<unknown>): Promise<[string, string]> {
+  try {
+    await q.put(() => {});
+    return ["none", ""];
+  } catch (error) {
+    return [(error as Error).name, (error as Error).message];
+  }
+}
