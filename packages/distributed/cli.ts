@@ -68,7 +68,28 @@ const opts = program.opts<{
 }>();
 const log = opts.quiet ? () => {} : (line: string) => console.log(line);
 
-let worker: TaskWorker;
+// signal handlers first: a SIGTERM during the start ends the process at once (no job is running yet)
+let worker: TaskWorker | undefined;
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) {
+    console.error(`cc-worker: second ${signal}, exiting now`);
+    process.exit(1);
+  }
+  stopping = true;
+  if (worker === undefined) {
+    log(`cc-worker: ${signal} while starting, exiting`);
+    process.exit(0);
+  }
+  log(`cc-worker: ${signal}, finishing the running jobs (up to ${opts.grace} ms)`);
+  void worker.close({ deadline: opts.grace }).then(() => {
+    log("cc-worker: stopped");
+    process.exit(0);
+  });
+};
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));
+
 try {
   worker = await TaskWorker.start({
     connection: opts.redis,
@@ -97,19 +118,3 @@ const redisHost = (() => {
 log(
   `cc-worker ready: pid ${process.pid}, queue "${opts.queue}" on ${redisHost}, ${opts.execute}, tasks ${worker.taskNames.join(", ")}`,
 );
-
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) {
-    console.error(`cc-worker: second ${signal}, exiting now`);
-    process.exit(1);
-  }
-  stopping = true;
-  log(`cc-worker: ${signal}, finishing the running jobs (up to ${opts.grace} ms)`);
-  void worker.close({ deadline: opts.grace }).then(() => {
-    log("cc-worker: stopped");
-    process.exit(0);
-  });
-};
-process.on("SIGTERM", () => stop("SIGTERM"));
-process.on("SIGINT", () => stop("SIGINT"));
