@@ -10,12 +10,15 @@
  * would leave Python's `get()` waiting for ever; here the reading stops when every process has ended
  * (an aborted `get` takes nothing), then takes what is left.
  *
- * Run: `pnpm exec tsx examples/n10_queue.ts [baseUrl]` (default https://randomuser.me; pictures go to `output/`).
+ * Run: `pnpm exec tsx examples/n10_queue.ts` — offline, against a local stand-in for randomuser.me that
+ * it starts itself; `--real` asks the real service, `--base-url URL` (or the URL alone) another one. It
+ * prints which it used; the pictures go to `output/`.
  *
  * @module
  */
 import { isMainModule } from "@cc/core";
 import { Process, Queue, QueueEmpty } from "../mod.ts";
+import { exampleApi } from "./_stand_in.ts";
 import { type DownloadOptions, downloadUserPicture, SEED_IDS } from "./download_user_picture.ts";
 
 /** What a process puts on the queue: the saved file, or why it failed. */
@@ -95,7 +98,8 @@ export async function main(options: MainOptions = {}): Promise<QueueOutcome> {
 }
 
 if (isMainModule(import.meta)) {
-  const { reports, exitCodes } = await main({ baseUrl: process.argv[2] });
+  await using api = await exampleApi();
+  const { reports, exitCodes } = await main({ baseUrl: api.baseUrl });
   for (const r of reports) console.log("file" in r ? `${r.id}: ${r.file}` : `${r.id}: failed (${r.error})`);
   console.log("exit codes:", exitCodes);
   if (exitCodes.some((code) => code !== 0)) process.exitCode = 1;

@@ -32,11 +32,12 @@ describe("n10_queue", () => {
     expect(reports).toHaveLength(2);
   });
 
-  it("runs as a program", async () => {
-    const { api, outDir } = fixture;
+  it("runs as a program, offline by default (its own stand-in for randomuser.me)", async () => {
+    const { outDir } = fixture;
     const tsx = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
     const script = fileURLToPath(new URL("./n10_queue.ts", import.meta.url));
-    const { stdout } = await promisify(execFile)(tsx, [script, api.baseUrl], { cwd: join(outDir, "..") });
+    const { stdout } = await promisify(execFile)(tsx, [script], { cwd: join(outDir, "..") });
+    expect(stdout.split("\n")[0]).toMatch(/^Using a local stand-in for randomuser\.me at http:\/\/127\.0\.0\.1:\d+/);
     for (const id of SEED_IDS) expect(stdout).toContain(`${id}: ${join("output", `${id}.jpg`)}`);
     expect(stdout).toContain("exit codes: [ 0, 0, 0, 0, 0, 0 ]");
   });
