@@ -73,7 +73,8 @@ export async function pipeEcho(conn: PipeConnection): Promise<void> {
 const here = import.meta.url;
 const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString("en")}/s`;
 
-async function run(ms: number): Promise<void> {
+/** Runs every measure for `ms` milliseconds each, printing one line per measure with `say`. */
+export async function run(ms: number, say: (line: string) => void = console.log): Promise<void> {
   // in-process (the host's own calls: no socket)
   {
     const q = new Queue<number>();
@@ -84,26 +85,26 @@ async function run(ms: number): Promise<void> {
       await q.get();
       n++;
     }
-    console.log(`Queue put+get, in the host:                 ${rate(n, ms)}`);
+    say(`Queue put+get, in the host:                 ${rate(n, ms)}`);
   }
   {
     const lock = new Lock();
     const p = new Process({ target: task<typeof lockLoop>(here, "lockLoop"), args: [lock, ms] });
     p.start();
-    console.log(`Lock acquire+release, a child:              ${rate((await p.join()) ?? 0, ms)}`);
+    say(`Lock acquire+release, a child:              ${rate((await p.join()) ?? 0, ms)}`);
   }
   {
     const lock = new Lock();
     const ps = [0, 1].map(() => new Process({ target: task<typeof lockLoop>(here, "lockLoop"), args: [lock, ms] }));
     for (const p of ps) p.start();
     const counts = await Promise.all(ps.map((p) => p.join()));
-    console.log(`Lock acquire+release, two children at once: ${rate((counts[0] ?? 0) + (counts[1] ?? 0), ms)}`);
+    say(`Lock acquire+release, two children at once: ${rate((counts[0] ?? 0) + (counts[1] ?? 0), ms)}`);
   }
   {
     const v = new Value("i", 0);
     const p = new Process({ target: task<typeof addLoop>(here, "addLoop"), args: [v, ms] });
     p.start();
-    console.log(`Value.add, a child:                         ${rate((await p.join()) ?? 0, ms)}`);
+    say(`Value.add, a child:                         ${rate((await p.join()) ?? 0, ms)}`);
   }
   {
     const a = new Queue<number>();
@@ -115,10 +116,10 @@ async function run(ms: number): Promise<void> {
     pingP.start();
     const n = (await pingP.join()) ?? 0;
     await pongP.join();
-    console.log(`Queue ping-pong between two children:       ${rate(n, ms)} round trips`);
+    say(`Queue ping-pong between two children:       ${rate(n, ms)} round trips`);
   }
   {
-    const n = 20_000;
+    const n = Math.max(500, Math.round(ms * 13)); // about as long as the other measures
     const q = new Queue<number>({ maxsize: 1000 });
     const c = new Process({ target: task<typeof consumer>(here, "consumer"), args: [q, n] });
     const p = new Process({ target: task<typeof producer>(here, "producer"), args: [q, n] });
@@ -126,7 +127,7 @@ async function run(ms: number): Promise<void> {
     p.start();
     const took = (await c.join()) ?? 1;
     await p.join();
-    console.log(`Queue stream child -> child:                ${rate(n - 1, took)} items`);
+    say(`Queue stream child -> child:                ${rate(n - 1, took)} items`);
   }
   {
     const [mine, theirs] = Pipe();
@@ -143,7 +144,7 @@ async function run(ms: number): Promise<void> {
     }
     await mine.send("stop");
     await p.join();
-    console.log(`Pipe host <-> child echo:                   ${rate(n, ms)} round trips`);
+    say(`Pipe host <-> child echo:                   ${rate(n, ms)} round trips`);
   }
 }
 
