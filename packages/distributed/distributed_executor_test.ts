@@ -210,6 +210,11 @@ describe.skipIf(REDIS_URL === undefined)("DistributedExecutor with cc-workers (r
       await expect(future).rejects.toThrow();
       // concurrency 1: this runs only once the spinning thread was stopped
       expect(await ex.submit(t("add"), 20, 22)).toBe(42);
+      // a timeout stops it hard too, and is not retried
+      const late = ex.submitWith(t("spin"), [dir, "s2"], { timeout: 300, abort: "terminate", retries: 2, backoff: 1 });
+      await expect(late).rejects.toBeInstanceOf(TimeoutError);
+      expect(readFileSync(join(dir, "started-s2"), "utf8").trim().split("\n")).toHaveLength(1);
+      expect(await ex.submit(t("add"), 1, 2)).toBe(3);
     } finally {
       await ex.shutdown();
       w.child.kill("SIGKILL");

@@ -322,11 +322,12 @@ export class TaskWorker {
       return await running.race(runInProcess(entry.fn, info, args, chunk, running), data.t);
     }
     try {
-      return await pool.submitWith(RUN_JOB, [entry.url, entry.exportName, info, args, chunk], {
+      // the timeout is the job's own (it aborts the signal: the pool stops the task, hard with "terminate")
+      const call = pool.submitWith(RUN_JOB, [entry.url, entry.exportName, info, args, chunk], {
         signal: running.signal,
-        timeout: data.t,
         abort: data.x === 1 ? "terminate" : "signal",
       });
+      return await running.race(call, data.t);
     } catch (error) {
       if (error instanceof BrokenExecutorError && this.#pool === pool && !this.#closing) {
         // a ProcessPoolExecutor breaks when a child dies (Python); the next job gets a fresh pool

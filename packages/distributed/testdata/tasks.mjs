@@ -1,5 +1,5 @@
 // Task module of the @cc/distributed tests, run by cc-worker child processes (plain JS: any Node runs it).
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { currentTask } from "@cc/core";
 import { currentJob } from "@cc/distributed";
@@ -38,9 +38,9 @@ export async function waitForCancel(dir, tag) {
   throw signal.reason;
 }
 
-/** Writes `<dir>/started-<tag>`, then loops forever, deaf to its signal (only a hard stop ends it). */
+/** Adds a line to `<dir>/started-<tag>`, then loops forever, deaf to its signal (only a hard stop ends it). */
 export function spin(dir, tag) {
-  writeFileSync(join(dir, `started-${tag}`), String(process.pid));
+  appendFileSync(join(dir, `started-${tag}`), `${process.pid}\n`);
   for (;;) {}
 }
 
