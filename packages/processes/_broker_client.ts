@@ -7,6 +7,7 @@ import { SHAREABLE, type Shareable, type SharedHandle } from "@cc/core";
 import type { BrokerObject } from "./_broker.ts";
 import { existingBroker, localBroker } from "./_broker.ts";
 import { CANCEL, CANCELLED, decodeError, OK, readFrames, writeFrame } from "./_broker_wire.ts";
+import { decodeNested, encodeNested } from "./_nested.ts";
 
 /** What a primitive is, wherever it is: its broker's address and secret, its id and kind. */
 export interface Handle {
@@ -81,7 +82,7 @@ class BrokerClient {
   #reply([req, status, value]: [number, number, unknown]): void {
     const pending = this.#settled(req);
     if (!pending) return;
-    if (status === OK) pending.resolve(value);
+    if (status === OK) pending.resolve(decodeNested(value));
     else if (status === CANCELLED) pending.reject(pending.signal?.reason);
     else pending.reject(decodeError(value));
   }
@@ -116,18 +117,18 @@ export function invoke(handle: Handle, op: string, args: unknown[], signal?: Abo
   if (broker?.address === handle.address) {
     let copied: unknown[];
     try {
-      copied = copy(args);
+      copied = copy(encodeNested(args));
     } catch (error) {
       return Promise.reject(uncloneable(error));
     }
-    return broker.local(handle.id, op, copied, signal).then(copy);
+    return broker.local(handle.id, op, copied, signal).then((value) => decodeNested(copy(value)));
   }
   let client = clients.get(handle.address);
   if (!client) {
     client = new BrokerClient(handle);
     clients.set(handle.address, client);
   }
-  return client.call(handle.id, op, args, signal);
+  return client.call(handle.id, op, encodeNested(args), signal);
 }
 
 /** Where a handle is kept on its proxy (not enumerable: a proxy structured-clones to `{}`). */

@@ -1,7 +1,6 @@
 // What the process module and `activeChildren()`/`parentProcess()` share: the started processes that
 // have not ended, and this process's name and parent as its starter told it (environment variables).
-import { SHAREABLE } from "@cc/core";
-import { handleOf, isHandle, proxyOf } from "./_broker_client.ts";
+import { decodeNested, encodeNested } from "./_nested.ts";
 import "./barrier.ts";
 import "./condition.ts";
 import "./dict_proxy.ts";
@@ -32,16 +31,12 @@ export const parent: { readonly name: string; readonly pid: number } | undefined
     ? undefined
     : { name: (startedByProcess && process.env[PARENT_NAME_ENV]) || "MainProcess", pid: process.ppid };
 
-const FIELD_MARK = "$ccPrimitive";
-
-/** A field of a `Process` subclass as it travels: a primitive becomes its handle. */
+/** A field of a `Process` subclass as it travels: a primitive in it becomes its handle. */
 export function shareField(value: unknown): unknown {
-  if (handleOf(value) === undefined) return value;
-  return { [FIELD_MARK]: (value as { [SHAREABLE](): { state: unknown } })[SHAREABLE]().state };
+  return encodeNested(value);
 }
 
 /** A field of a `Process` subclass as it arrives: a handle becomes its primitive again. */
 export function reviveField(value: unknown): unknown {
-  const handle = (value as { [FIELD_MARK]?: unknown } | null)?.[FIELD_MARK];
-  return typeof value === "object" && value !== null && isHandle(handle) ? proxyOf(handle) : value;
+  return decodeNested(value);
 }

@@ -21,7 +21,8 @@ import {
   WorkerExitError,
 } from "@cc/core";
 import { NAME_ENV, ownName, PARENT_NAME_ENV, PARENT_PID_ENV, reviveField, running, shareField } from "./_children.ts";
-import { nothingTask, runProcessObjectTask } from "./_process_runner.ts";
+import { encodeNested, hasNestedPrimitive } from "./_nested.ts";
+import { nothingTask, runProcessObjectTask, runTargetRevivedTask } from "./_process_runner.ts";
 
 /** What a child process can receive (no shared memory; what `v8.serialize` accepts). */
 const TO_CHILD = cloneCheck("process");
@@ -379,6 +380,11 @@ export class Process<R = unknown> {
       if (bad) throw new CloneError(bad.path, bad.what, state.target?.name);
       runTask = state.target ?? nothingTask;
       runArgs = state.args;
+      if (state.target && hasNestedPrimitive(state.args)) {
+        // a Queue inside an object: cc's runtime revives top-level shareables only, this runner the rest
+        runTask = runTargetRevivedTask;
+        runArgs = [state.target.url, state.target.name, encodeNested(state.args)];
+      }
     }
     const env = {
       ...state.env,

@@ -243,3 +243,23 @@ export async function putFunction(q: Queue<unknown>): Promise<[string, string]> 
     return [(error as Error).name, (error as Error).message];
   }
 }
+
+/** Appends `x` to the list stored in `d` under "list". */
+export async function appendVia(d: DictProxy<string, ListProxy<number>>, x: number): Promise<void> {
+  const list = await d.get("list");
+  await list?.append(x);
+}
+
+/** Takes a pipe end off `q` and sends `message` on it. */
+export async function sendViaQueued(q: Queue<PipeConnection>, message: string): Promise<void> {
+  const end = await q.get();
+  await end.send(message);
+}
+
+/** Puts `count` items on the queue found inside `job`. */
+export async function produceNested(
+  job: { out: { queue: Queue<string> }; tag: string },
+  count: number,
+): Promise<number> {
+  return await produce(job.out.queue, job.tag, count);
+}
