@@ -4,12 +4,15 @@
 // position. A batch of 64 one-argument calls is then 1 array of arguments instead of 128 nested arrays.
 import { RUN_COLS, RUN_STRIDE, type RunMessage, type TaskDef } from "./protocol.ts";
 
-/** Packs calls laid flat as `[id, key, args, flags, …]` into a `run` message. */
+/**
+ * Packs calls laid flat as `[id, key, args, flags, …]` into a `run` message. No definitions travel as
+ * `null`, which JSON carries as it is (a child process's channel, see `_process_wire.ts`).
+ */
 export function packRun(flat: unknown[], defs: TaskDef[] | undefined): RunMessage {
   if (flat.length === RUN_STRIDE) {
     // one call (a sequential caller): one column per argument, nothing to compare
     const args = flat[2] as unknown[];
-    const one: unknown[] = [defs, 1, flat[0], flat[1], flat[3], args.length];
+    const one: unknown[] = [defs ?? null, 1, flat[0], flat[1], flat[3], args.length];
     for (let j = 0; j < args.length; j++) one.push([args[j]]);
     return one as RunMessage;
   }
@@ -22,7 +25,7 @@ export function packRun(flat: unknown[], defs: TaskDef[] | undefined): RunMessag
   let keys: number | number[] = firstKey;
   let flags: number | number[] = firstFlags;
   let arity: number | number[] = firstArity;
-  const message: unknown[] = [defs, n, 0, 0, 0, 0];
+  const message: unknown[] = [defs ?? null, n, 0, 0, 0, 0];
   for (let j = 0; j < firstArity; j++) message.push(new Array(n));
   for (let i = 0, at = 0; i < n; i++, at += RUN_STRIDE) {
     const id = flat[at] as number;

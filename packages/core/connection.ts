@@ -351,7 +351,7 @@ export class WorkerConnection {
     }
     if (good.length === 0 && !defs) return;
     try {
-      this.transport.post(good.length > 0 ? packRun(good, defs) : [defs, 0, 0, 0, 0, 0], transfer);
+      this.transport.post(good.length > 0 ? packRun(good, defs) : [defs ?? null, 0, 0, 0, 0, 0], transfer);
     } catch (again) {
       this.#forgetDefs(defs);
       for (let at = 0; at < good.length; at += RUN_STRIDE) this.#fail(good[at] as number, again);

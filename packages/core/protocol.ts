@@ -38,7 +38,7 @@ export const FLAG_LINGER = 8;
  * arguments `cols[j][i]` for `j < arity` (or `arity[i]`). `n` is the number of calls.
  */
 export type RunMessage = [
-  defs: TaskDef[] | undefined,
+  defs: TaskDef[] | null,
   n: number,
   ids: number | number[],
   keys: number | number[],

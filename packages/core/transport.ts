@@ -270,8 +270,6 @@ class ProcessTransport implements Transport {
   onExit: ((info: ExitInfo) => void) | undefined;
   exited = false;
   readonly #child: ChildProcess;
-  /** The pipe of large v8-serialized messages, both ways (see `_process_wire.ts`). */
-  readonly #bulk: import("node:net").Socket;
   readonly #sender: WireSender;
   readonly #heapLimited: boolean;
   /** The tag of cc's messages from this child (see `process_entry.ts`): others on its channel are not cc's. */
@@ -304,14 +302,16 @@ class ProcessTransport implements Transport {
     });
     this.id = this.#child.pid ?? -1;
     const child = this.#child;
+    // the pipe of large v8-serialized messages, both ways (see _process_wire.ts)
     const bulk = child.stdio[BULK_FD] as import("node:net").Socket;
-    this.#bulk = bulk;
     // cc's messages come tagged (see _process_wire.ts); what task code or a library sends with
     // `process.send` is not cc's (it cannot know the tag), and is ignored
     const receiver = new WireReceiver(this.#tag, (message) => this.onMessage?.(message as WorkerMessage));
     child.on("message", (wire: unknown) => receiver.message(wire));
     bulk.on("data", (chunk: Buffer) => receiver.data(chunk));
     bulk.on("error", () => {}); // the child is gone: its exit tells
+    // never keeps Node alive by itself: the child's handle does while a call is in flight (ref())
+    bulk.unref();
     this.#sender = new WireSender(this.#tag, (wire) => child.send(wire), bulk, refuseSharedMemory);
     child.on("error", (error) => {
       this.#error = error;
@@ -341,12 +341,10 @@ class ProcessTransport implements Transport {
   ref(): void {
     this.#child.ref();
     (this.#child.channel as { ref?: () => void } | undefined)?.ref?.();
-    this.#bulk.ref();
   }
   unref(): void {
     this.#child.unref();
     (this.#child.channel as { unref?: () => void } | undefined)?.unref?.();
-    this.#bulk.unref();
   }
   terminate(): Promise<void> {
     if (!this.exited) {
