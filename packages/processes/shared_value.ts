@@ -71,10 +71,21 @@ function meta(proxy: BrokerProxy): Meta {
   return proxy[HANDLE].meta as Meta;
 }
 
+/** The lock object each value hands out, so `getLock()` is the lock it was given, every time. */
+const locks = new WeakMap<BrokerProxy, Lock>();
+
 function lockOf(proxy: BrokerProxy): Lock {
+  let lock = locks.get(proxy);
+  if (lock) return lock;
   const handle = meta(proxy).lock;
   if (!handle) throw new TypeError(`this ${proxy.constructor.name} was made with lock: false: it has no lock`);
-  return proxyOf<Lock>(handle);
+  lock = proxyOf<Lock>(handle);
+  locks.set(proxy, lock);
+  return lock;
+}
+
+function keepLock(proxy: BrokerProxy, options: SharedValueOptions): void {
+  if (options.lock instanceof Lock) locks.set(proxy, options.lock);
 }
 
 /**
@@ -108,6 +119,7 @@ export class Value<T extends number | bigint = number> extends BrokerProxy {
   constructor(typecode: Typecode, value: NoInfer<T>, options: SharedValueOptions = {}) {
     super();
     attach(this, make(typecode, [value], options, "Value"));
+    keepLock(this, options);
   }
 
   /**
@@ -229,6 +241,7 @@ export class SharedArray<T extends number | bigint = number> extends BrokerProxy
       throw new TypeError("init must be a length or an array of items");
     }
     attach(this, make(typecode, items, options, "SharedArray"));
+    keepLock(this, options);
   }
 
   /**

@@ -40,6 +40,7 @@ describe("Value", () => {
   it("three children each add 100 under getLock(): exactly 300 (test_getobj_getlock)", async () => {
     const v = new Value("i", 0);
     expect(v.getLock()).toBeInstanceOf(RLock);
+    expect(v.getLock()).toBe(v.getLock());
     const children = [0, 1, 2].map(() => start(new Process({ target: incrementLocked, args: [v, 100] })));
     for (const c of children) await c.join();
     expect(children.map((c) => c.exitCode)).toEqual([0, 0, 0]);
@@ -57,7 +58,7 @@ describe("Value", () => {
   it("a child's set() waits while the host holds the value's lock (Python's synchronized wrapper)", async () => {
     const lock = new Lock();
     const v = new Value("i", 0, { lock });
-    expect(v.getLock()).toBeInstanceOf(Lock);
+    expect(v.getLock()).toBe(lock); // the lock it was given (test_getobj_getlock)
     await lock.acquire();
     const done = new Event();
     const child = start(new Process({ target: setValue, args: [v, 5, done] }));
