@@ -3,8 +3,9 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { task } from "@cc/core";
+import { task, WorkerExitError } from "@cc/core";
 import { wait } from "@cc/futures";
+import { Queue } from "bullmq";
 import { afterAll, describe, expect, test } from "vitest";
 import { type RedisServer, startRedis } from "../../scripts/_redis.mjs";
 import { DistributedExecutor } from "./distributed_executor.ts";
@@ -35,6 +36,39 @@ describe.skipIf(REDIS_URL === undefined)("recovery (real Redis, cc-worker proces
     expect((await a.exited).signal).toBe("SIGKILL");
     expect(await future).toEqual({ attempt: 2, pid: b.pid });
     b.child.kill("SIGKILL");
+  });
+
+  test("a job lost with its worker more than --max-stalled-count times fails its future with WorkerExitError", async () => {
+    const dir = latchDir();
+    const queue = freshQueue();
+    const args = ["--tasks", TASKS, "--concurrency", "1", "--max-stalled-count", "0", ...FAST];
+    const a = startWorker(url, queue, args);
+    await a.ready;
+    await using executor = new DistributedExecutor({ connection: url, queue, sweepInterval: 300 });
+    const future = executor.submit(t("stickOnFirst"), dir);
+    expect(Number(await waitForFile(join(dir, "first")))).toBe(a.pid);
+    const b = startWorker(url, queue, args); // its stalled-job check finds the lost job
+    await b.ready;
+    a.child.kill("SIGKILL");
+    const error = await future.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerExitError);
+    expect((error as Error).message).toMatch(/stalled/);
+    b.child.kill("SIGKILL");
+  });
+
+  test("a job removed from Redis behind the client's back fails its future instead of leaving it waiting", async () => {
+    const queue = freshQueue(); // no worker
+    await using executor = new DistributedExecutor({ connection: url, queue, sweepInterval: 200 });
+    const future = executor.submit(t("add"), 1, 2);
+    const other = new Queue(queue, { connection: { url }, prefix: "cc" });
+    try {
+      const id = `${executor.clientId}.1`;
+      while ((await other.getJob(id)) === undefined) await new Promise((r) => setImmediate(r));
+      expect(await other.remove(id)).toBe(1);
+      await expect(future).rejects.toThrow(/no longer in Redis/);
+    } finally {
+      await other.close();
+    }
   });
 
   test("SIGTERM mid-job: the worker hands the job back within its grace time and exits 0; another runs it", async () => {
