@@ -99,7 +99,12 @@ async function loadTasks(specs: readonly string[], cwd: string): Promise<Map<str
       throw new TypeError(`tasks: bad module name ${JSON.stringify(explicit)} (letters, digits, _ and -)`);
     }
     const path = where.startsWith("file:") ? fileURLToPath(where) : resolve(cwd, where);
-    const real = realpathSync(path);
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      throw new TypeError(`tasks: no module at ${path} (from ${JSON.stringify(spec)})`);
+    }
     const name = explicit ?? defaultModuleName(path);
     if (modules.has(name)) {
       throw new TypeError(
