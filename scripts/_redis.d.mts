@@ -1,7 +1,7 @@
 /** How to get redis-server, in one line. */
 export declare const REDIS_HOWTO: string;
 /** The path of redis-server (installed with apt-get as root when missing), or null; `reason` says why. */
-export declare function ensureRedisServer(): string | null;
+export declare function ensureRedisServer(options?: { quiet?: boolean }): string | null;
 export declare namespace ensureRedisServer {
   let reason: string | undefined;
 }
@@ -16,4 +16,8 @@ export interface RedisServer {
   kill(): Promise<void>;
 }
 /** Starts a private redis-server on a free loopback port; null when redis-server is missing. */
-export declare function startRedis(options?: { port?: number; args?: string[] }): Promise<RedisServer | null>;
+export declare function startRedis(options?: {
+  port?: number;
+  args?: string[];
+  quiet?: boolean;
+}): Promise<RedisServer | null>;

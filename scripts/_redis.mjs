@@ -33,9 +33,10 @@ let ensured;
  * The path of `redis-server`: `CC_REDIS_SERVER` when set, else found on PATH or in /usr/bin; if missing and this process runs as root on a
  * machine with apt-get, installs Debian's package (`apt-get update` first when the package list is missing).
  * Otherwise returns null and sets `ensureRedisServer.reason` to a one-line how-to.
+ * @param {{ quiet?: boolean }} [options] `quiet`: no line on stderr while installing.
  * @returns {string | null}
  */
-export function ensureRedisServer() {
+export function ensureRedisServer({ quiet = false } = {}) {
   if (ensured !== undefined) return ensured;
   const forced = process.env.CC_REDIS_SERVER;
   if (forced) {
@@ -54,7 +55,7 @@ export function ensureRedisServer() {
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     const install = () =>
       spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "redis-server"], { stdio: "ignore", env });
-    process.stderr.write("redis-server is missing: installing Debian's redis-server with apt-get...\n");
+    if (!quiet) process.stderr.write("redis-server is missing: installing Debian's redis-server with apt-get...\n");
     let r = install();
     if (r.status !== 0) {
       spawnSync("apt-get", ["update"], { stdio: "ignore", env });
@@ -140,12 +141,12 @@ function killAllOnExit() {
  * Starts a private redis-server on a free loopback port (or `port`), in a temporary folder, without
  * persistence to disk except on `restart()` (which saves and reloads the data, like a server restart with
  * persistence), `maxmemory-policy noeviction` (BullMQ needs it). Returns null when redis-server is missing.
- * @param {{ port?: number, args?: string[] }} [options]
+ * @param {{ port?: number, args?: string[], quiet?: boolean }} [options]
  * @returns {Promise<null | { url: string, port: number, dir: string, pid: number,
  *   stop(): Promise<void>, restart(options?: { downMs?: number }): Promise<void>, kill(): Promise<void> }>}
  */
 export async function startRedis(options = {}) {
-  const bin = ensureRedisServer();
+  const bin = ensureRedisServer({ quiet: options.quiet });
   if (!bin) return null;
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "cc-redis-"));

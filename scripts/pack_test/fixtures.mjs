@@ -246,7 +246,7 @@ import { currentJob, DistributedExecutor } from "@cc/distributed";
 const { startRedis } = await import(${JSON.stringify(new URL("../_redis.mjs", import.meta.url).href)});
 assert.equal(currentJob(), undefined);
 assert.throws(() => new DistributedExecutor({ connection: "nope" }), TypeError);
-const redis = await startRedis();
+const redis = await startRedis({ quiet: true }); // stdout and stderr must say only "ok"
 if (redis) {
   const bin = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "node_modules", ".bin", "cc-worker");
   const worker = spawn(bin, ["--redis", redis.url, "--tasks", "./tasks.js", "--concurrency", "1"], { stdio: ["ignore", "pipe", "ignore"] });
