@@ -19,6 +19,8 @@ export class Call {
   /** The caller: 0 for the broker's own process, else the connection of a child. */
   readonly conn: number;
   done = false;
+  /** True once dropped because its caller's process ended while it waited. */
+  dropped = false;
   /** What a waiting call carries (a queued item, a deferred access). */
   data: unknown;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,7 +44,7 @@ export class Call {
   }
   /** Its caller is gone: forget it without a word. */
   drop(): void {
-    this.#finish();
+    if (this.#finish()) this.dropped = true;
   }
 
   /** Waits in `list` (FIFO) until someone settles it, or `timeout` ms pass (then `onTimeout`). */

@@ -320,6 +320,7 @@ export class BarrierObject implements BrokerObject {
           return;
         }
         const timeout = waitMs(args[0]);
+        for (const waiting of this.#conns.keys()) if (waiting.done) this.#conns.delete(waiting);
         this.#conns.set(call, call.conn);
         call.wait(this.#waiters, timeout, (c) => {
           this.#conns.delete(c);
@@ -353,8 +354,8 @@ export class BarrierObject implements BrokerObject {
   }
 
   disconnect(conn: number): void {
-    for (const c of this.#conns.values()) {
-      if (c === conn) {
+    for (const [call, c] of this.#conns) {
+      if (c === conn && call.dropped) {
         this.#break(); // it can never arrive: the others would wait for ever
         return;
       }

@@ -1,10 +1,11 @@
 import { task } from "@cc/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { Barrier, BrokenBarrierError, Event, Process } from "./mod.ts";
+import { AbandonedLockError, Barrier, BrokenBarrierError, Event, Lock, Process } from "./mod.ts";
 import type * as T from "./testdata/primitive_tasks.ts";
 
 const tasks = new URL("./testdata/primitive_tasks.ts", import.meta.url);
 const barrierWait = task<typeof T.barrierWait>(tasks, "barrierWait");
+const abortBarrierHoldLock = task<typeof T.abortBarrierHoldLock>(tasks, "abortBarrierHoldLock");
 
 const started: Process[] = [];
 function start<P extends Process>(p: P): P {
@@ -52,5 +53,18 @@ describe("Barrier", () => {
     child.kill();
     await expect(mine).rejects.toBeInstanceOf(BrokenBarrierError);
     expect(await barrier.isBroken()).toBe(true);
+  });
+
+  it("a child that gave up its wait (signal) and then ended does not break it", async () => {
+    const barrier = new Barrier(2);
+    const lock = new Lock();
+    const done = new Event();
+    const child = start(new Process({ target: abortBarrierHoldLock, args: [barrier, lock, done] }));
+    await done.wait();
+    child.kill();
+    // the broker has handled the child's end once its lock is reported abandoned
+    await expect(lock.acquire()).rejects.toBeInstanceOf(AbandonedLockError);
+    expect(await barrier.isBroken()).toBe(false);
+    expect(await Promise.all([barrier.wait(), barrier.wait()])).toEqual([0, 1]);
   });
 });

@@ -263,3 +263,15 @@ export async function produceNested(
 ): Promise<number> {
   return await produce(job.out.queue, job.tag, count);
 }
+
+/** Holds `lock`, gives up a barrier wait by its signal, says so, then hangs until killed. */
+export async function abortBarrierHoldLock(barrier: Barrier, lock: Lock, done: Event): Promise<never> {
+  await lock.acquire();
+  try {
+    await barrier.wait({ signal: AbortSignal.timeout(10) });
+  } catch {
+    // aborted, as meant
+  }
+  await done.set();
+  return new Promise(() => setInterval(() => {}, 1000));
+}
