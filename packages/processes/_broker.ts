@@ -8,7 +8,7 @@
 //   host code ──in-process──► Broker ◄──socket── child A (Queue.put)
 //                                    ◄──socket── child B (Queue.get)
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,9 +114,32 @@ interface Peer {
   readonly calls: Map<number, Call>;
 }
 
+const STALE_PREFIX = "cc-broker-";
+
+/**
+ * Removes the socket folders of brokers whose process has ended (killed by a signal, a process does
+ * not run its exit handlers): best effort, on the systems where a broker's socket is a file.
+ */
+function sweepStaleFolders(): void {
+  try {
+    for (const entry of readdirSync(tmpdir())) {
+      const pid = Number(/^cc-broker-(\d+)-/.exec(entry)?.[1]);
+      if (!pid || pid === process.pid) continue;
+      try {
+        process.kill(pid, 0);
+      } catch (error) {
+        if ((error as { code?: string }).code === "ESRCH")
+          rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+      }
+    }
+  } catch {
+    // a folder we cannot read or remove is left as it is
+  }
+}
+
 /** The broker of this process: made on first use. */
 export class Broker {
-  /** Where children connect: a Unix socket path, or a named pipe on Windows. */
+  /** Where children connect: an abstract Unix socket (Linux), a socket file (other Unix), a named pipe (Windows). */
   readonly address: string;
   /** The secret a child presents first (the handles carry it; the socket's folder is private too). */
   readonly token = randomBytes(16).toString("hex");
@@ -129,10 +152,16 @@ export class Broker {
   #server: Server | undefined;
 
   constructor() {
+    const name = `cc-broker-${process.pid}-${randomBytes(8).toString("hex")}`;
     if (process.platform === "win32") {
-      this.address = `\\\\.\\pipe\\cc-broker-${process.pid}-${randomBytes(6).toString("hex")}`;
+      this.address = `\\\\.\\pipe\\${name}`;
+    } else if (process.platform === "linux") {
+      // Linux's abstract namespace: no file to leave behind when this process is killed (the secret
+      // keeps other processes out, as a private folder does elsewhere)
+      this.address = `\0${name}`;
     } else {
-      this.#dir = mkdtempSync(join(tmpdir(), "cc-"));
+      sweepStaleFolders();
+      this.#dir = mkdtempSync(join(tmpdir(), `${STALE_PREFIX}${process.pid}-`));
       this.address = join(this.#dir, "broker.sock");
       const dir = this.#dir;
       process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
