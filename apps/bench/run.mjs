@@ -62,6 +62,8 @@ if (args.reps) for (const k of Object.keys(CFG.reps)) CFG.reps[k] = Number(args.
 
 const PEERS = ["piscina", "tinypool", "workerpool", "threads", "poolifier"];
 const RAW = ["raw-naive", "raw-batch64", "raw-sab"];
+// child processes (issue 15): cc's ProcessPoolExecutor and hand-written fork pools, in C and D
+const PROCESS = ["cc-process", "fork-json", "fork-advanced"];
 
 function version(pkg) {
   if (!pkg) return "–";
@@ -246,7 +248,7 @@ if (want("A") || want("H")) {
 }
 
 if (want("C")) {
-  const names = pick(["cc", "cc-spin", ...PEERS, ...RAW]);
+  const names = pick(["cc", "cc-spin", ...PEERS, ...RAW, ...PROCESS]);
   console.error("C: sequential round trips …");
   const by = await measure(
     names.map((n) => [n, "latency", n, n === "threads" ? CFG.threadsC : CFG.C]),
@@ -276,10 +278,15 @@ if (want("C")) {
     const spin = by["cc-spin"].median;
     goal("C. low-latency mode (cc-spin, spinMs 1): µs per trip", spin, "< 10", spin < 10);
   }
+  const forkJson = by["fork-json"]?.median;
+  if (by["cc-process"] && forkJson) {
+    const ratio = by["cc-process"].median / forkJson;
+    goal("C. round trip, processes: cc-process ÷ fork-json", ratio, "≤ 1", ratio <= 1);
+  }
 }
 
 if (want("D")) {
-  const names = pick(["cc", "raw-naive", "piscina"]);
+  const names = pick(["cc", "raw-naive", "piscina", "cc-process", "fork-json"]);
   console.error("D: CPU-bound, fib(29) …");
   const cfg = [];
   for (const n of names)
@@ -305,6 +312,16 @@ if (want("D")) {
       s,
       "≥ 0.97",
       usable ? s >= 0.97 : undefined,
+    );
+  }
+  const p = speedup("cc-process") / speedup("fork-json");
+  if (Number.isFinite(p)) {
+    const forkUsable = speedup("fork-json") >= 1.5;
+    goal(
+      `D. CPU-bound, processes: cc-process's ×2 speedup ÷ fork-json's${forkUsable ? "" : ` (inconclusive: fork-json's own ×2 speedup was ${fmt(speedup("fork-json"))})`}`,
+      p,
+      "≥ 0.97",
+      forkUsable ? p >= 0.97 : undefined,
     );
   }
 }
