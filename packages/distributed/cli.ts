@@ -27,7 +27,11 @@ const program = new Command("cc-worker")
   )
   .option("--queue <name>", "queue name", "cc")
   .option("--prefix <prefix>", "BullMQ key prefix", "cc")
-  .option("--concurrency <n>", "jobs at once (default: CPUs)", integer(1))
+  .option(
+    "--concurrency <n>",
+    "jobs at once (default: min(32, CPUs + 4) in-process, CPUs for threads and processes)",
+    integer(1),
+  )
   .addOption(
     new Option("--execute <mode>", "where tasks run")
       .choices(["in-process", "threads", "processes"])

@@ -50,7 +50,7 @@ export interface TaskWorkerOptions {
   tasks: readonly string[];
   /** Folder that relative module paths start from. Default: `process.cwd()`. */
   cwd?: string;
-  /** Jobs run at once (`--concurrency`). Default: the number of CPUs. */
+  /** Jobs run at once (`--concurrency`). Default: `min(32, CPUs + 4)` in-process (Python's ThreadPoolExecutor), CPUs for threads and processes. */
   concurrency?: number;
   /** Where tasks run (`--execute`): this thread, or a local ThreadPoolExecutor / ProcessPoolExecutor. Default: `"in-process"`. */
   execute?: ExecuteMode;
@@ -181,8 +181,11 @@ export class TaskWorker {
     this.taskNames = Object.freeze([...registry.keys()]);
     this.#queueName = options.queue ?? DEFAULT_QUEUE;
     this.#prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.#concurrency = options.concurrency ?? availableParallelism();
     this.#mode = options.execute ?? "in-process";
+    // in-process tasks mostly wait on I/O: Python's ThreadPoolExecutor default; pools: one per CPU
+    this.#concurrency =
+      options.concurrency ??
+      (this.#mode === "in-process" ? Math.min(32, availableParallelism() + 4) : availableParallelism());
     this.#log = options.log ?? (() => {});
     this.#cmd = connect(options.connection, `cc-worker:${hostname()}:${process.pid}`);
     this.#sub = connect(options.connection, `cc-worker-cancel:${hostname()}:${process.pid}`);
