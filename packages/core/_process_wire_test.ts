@@ -202,4 +202,15 @@ describe("values to and from a child process", () => {
     expect(together).toStrictEqual(values.map(v8Copy));
     expect(await c.run(echo, [undefined])).toBeUndefined();
   });
+
+  it("delivers large results sent right before the child exits (it writes their frames before it exits)", async () => {
+    const c = new WorkerConnection(spawnWorker({ kind: "process" }));
+    open.push(c);
+    const echo = task<(value: unknown) => unknown>(new URL("./testdata/tasks.ts", import.meta.url), "echo");
+    const big = new Float64Array(1 << 19).fill(0.5);
+    const results = [c.run(echo, [big]), c.run(echo, ["small"]), c.run(echo, [big])];
+    const exit = c.close(); // the child answers all three, then exits
+    expect(await Promise.all(results)).toStrictEqual([big, "small", big]);
+    expect((await exit).code).toBe(0);
+  });
 });
