@@ -8,8 +8,10 @@ import type { SubmitOptions } from "./_options.ts";
 import { START_WINDOW } from "./_policy.ts";
 import type { PoolWorker } from "./_pool_worker.ts";
 
-/** Waiting in the pool's queue. */
+/** Waiting in the pool's queue (any phase up to this one is). */
 export const JOB_QUEUED = 0;
+/** Waiting in the pool's queue, a call of one argument: `args` holds the argument itself. */
+export const JOB_QUEUED_ONE = -1;
 /** Handed to a worker. */
 export const JOB_DISPATCHED = 1;
 /** Finished, cancelled or failed: the pool holds no slot for it any more. */
@@ -67,16 +69,36 @@ export class TaskInfo {
 /** A queued or running task (see the file's comment). */
 export class Job<T = unknown> extends Future<T> implements CallSink {
   readonly info: TaskInfo;
-  readonly args: unknown[];
-  phase = JOB_QUEUED;
-  worker: PoolWorker | undefined = undefined;
+  /**
+   * While queued, the call's arguments (in phase `JOB_QUEUED_ONE`, its one argument itself); once
+   * dispatched, its worker. One field for both, and no array for one argument: what a queued task keeps
+   * alive is what the collector pays for, and a burst of submits keeps every queued task alive.
+   */
+  #slot: unknown;
+  phase: number;
   /** Options and their state, for the jobs that have any. */
   extra: JobExtra | undefined = undefined;
 
-  constructor(info: TaskInfo, args: unknown[]) {
+  /** A job of `args`, or with `one` of the one argument `args`. */
+  constructor(info: TaskInfo, args: unknown, one = false) {
     super();
     this.info = info;
-    this.args = args;
+    this.#slot = args;
+    this.phase = one ? JOB_QUEUED_ONE : JOB_QUEUED;
+  }
+
+  /** Hands the job to `worker` (phase `JOB_DISPATCHED`) and returns its arguments, which it no longer keeps. */
+  dispatchTo(worker: PoolWorker): unknown[] {
+    const slot = this.#slot;
+    this.#slot = worker;
+    const args = this.phase === JOB_QUEUED_ONE ? [slot] : (slot as unknown[]);
+    this.phase = JOB_DISPATCHED;
+    return args;
+  }
+
+  /** The worker, once dispatched (phase `JOB_DISPATCHED`, and `JOB_RELEASED` after it). */
+  get worker(): PoolWorker {
+    return this.#slot as PoolWorker;
   }
 
   get pool(): JobOwner {
@@ -89,7 +111,7 @@ export class Job<T = unknown> extends Future<T> implements CallSink {
   }
 
   override cancel(): boolean {
-    const wasQueued = this.phase === JOB_QUEUED && !this.done();
+    const wasQueued = this.phase <= JOB_QUEUED && !this.done();
     const cancelled = super.cancel();
     if (cancelled && wasQueued) this.pool._cancelledWhileQueued(this);
     return cancelled;

@@ -153,7 +153,8 @@ export class PoolExecutor implements Executor {
    * ```
    */
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
-    return this.#enqueue(new Job<R>(this.#infos.of(task), args));
+    const info = this.#infos.of(task);
+    return this.#enqueue(args.length === 1 ? new Job<R>(info, args[0], true) : new Job<R>(info, args));
   }
 
   /**
@@ -339,8 +340,7 @@ export class PoolExecutor implements Executor {
     if (!job.setRunningOrNotifyCancel()) return;
     this.#queued--;
     this.#running++;
-    job.phase = JOB_DISPATCHED;
-    job.worker = worker;
+    const args = job.dispatchTo(worker);
     if (worker.inFlight++ === 0) {
       worker.busySince = performance.now();
       if (worker.idleTimer) {
@@ -351,7 +351,7 @@ export class PoolExecutor implements Executor {
     if (++worker.dispatched >= this.#maxTasksPerWorker) worker.retiring = true;
     const extra = job.extra;
     if (extra === undefined) {
-      worker.connection.call(job.task, job.args, job);
+      worker.connection.call(job.task, args, job);
       worker.unsent++;
       if (flushEarly(worker)) {
         worker.unsent = 0;
@@ -363,7 +363,7 @@ export class PoolExecutor implements Executor {
       extra.onDispatch(worker);
       return;
     }
-    extra.callId = worker.connection.call(job.task, job.args, job, extra.callOptions);
+    extra.callId = worker.connection.call(job.task, args, job, extra.callOptions);
     const timeout = extra.options?.timeout;
     if (timeout !== undefined) {
       extra.timer = setTimeout(
@@ -378,13 +378,13 @@ export class PoolExecutor implements Executor {
 
   /** Cancels a job from its signal or timeout. */
   #abort(job: Job, reason: unknown): void {
-    if (job.phase === JOB_QUEUED) {
+    if (job.phase <= JOB_QUEUED) {
       job.cancel();
       return;
     }
     if (job.phase !== JOB_DISPATCHED) return;
     if (!job.done()) job.setException(reason);
-    const worker = job.worker!;
+    const worker = job.worker;
     if (job.extra?.options?.abort === "terminate") {
       worker.retiring = true; // an ordered stop: the pool replaces the worker and is not broken
       this.#removeWorker(worker);
@@ -431,7 +431,7 @@ export class PoolExecutor implements Executor {
     if (job.phase !== JOB_DISPATCHED) return error;
     job.phase = JOB_RELEASED;
     this.#cleanup(job);
-    const worker = job.worker!;
+    const worker = job.worker;
     this.#running--;
     if (ok) {
       this.#completed++;
@@ -475,7 +475,7 @@ export class PoolExecutor implements Executor {
     }
     if (extra.aborted) {
       extra.aborted = false;
-      job.worker!.aborted--;
+      job.worker.aborted--;
     }
   }
 

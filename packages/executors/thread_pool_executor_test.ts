@@ -71,6 +71,24 @@ describe("ThreadPoolExecutor", () => {
     expect(await executor.submit(square, 3)).toBe(9);
   });
 
+  it("passes submit's arguments as given: none, one (an array, undefined) or several, queued or sent", async () => {
+    const executor = pool({ maxWorkers: 1 });
+    const argsOf = task<typeof T.argsOf>(tasks, "argsOf");
+    const futures = [
+      executor.submit(argsOf),
+      executor.submit(argsOf, [1, 2]),
+      executor.submit(argsOf, undefined),
+      executor.submit(argsOf, 1, "b", null),
+    ];
+    expect(await Promise.all(futures)).toStrictEqual([[], [[1, 2]], [undefined], [1, "b", null]]);
+    const again = [
+      executor.submit(argsOf, [3]),
+      executor.submitWith(argsOf, [[4]]),
+      executor.submitWith(argsOf, [5, 6], { timeout: 60_000 }),
+    ];
+    expect(await Promise.all(again)).toStrictEqual([[[3]], [[4]], [5, 6]]);
+  });
+
   it("runs 10,000 tasks submitted together, each result with its task", async () => {
     const executor = pool({ maxWorkers: 2 });
     const futures = Array.from({ length: 10_000 }, (_, i) => executor.submit(square, i));

@@ -74,6 +74,11 @@ export function describeArg(value: unknown): string {
   return Object.prototype.toString.call(value);
 }
 
+/** Its arguments, as the worker received them. */
+export function argsOf(...args: unknown[]): unknown[] {
+  return args;
+}
+
 export function byteLength(bytes: Uint8Array): number {
   return bytes.byteLength;
 }
