@@ -11,6 +11,9 @@
 // modules that stay one file of their own, imported by the others rather than copied into them: those
 // with module state that must exist once per thread, or loaded only when needed (`await import`).
 //
+// With `cc.sharedChunks`, the entries are bundled together instead, and what they share goes to
+// dist/_chunk-*.js, one copy per process (for module state such as a broker).
+//
 // A module that hands its own `import.meta.url` on (a task reference, a shareable's revival URL) gets
 // its bundle's URL: it must be an entry itself, or sit in `mod.js` under a name `mod.ts` exports.
 // The check below refuses a build where such a module is copied into another entry, and names it.
@@ -42,19 +45,36 @@ for (const file of readdirSync(dist)) {
   if (file.endsWith(".js") || file.endsWith(".js.map")) rmSync(join(dist, file));
 }
 
-/** `import { a, b as c } from "node:x"` → `const { a, b: c } = process.getBuiltinModule("node:x")`. */
+/** Built-in modules that take milliseconds to load (measured on Node 20: v8 7 ms, child_process 5, net 3.5). */
+const LAZY = new Set(["node:v8", "node:child_process", "node:net"]);
+
+/**
+ * `import { a, b as c } from "node:x"` → `const { a, b: c } = process.getBuiltinModule("node:x")`; for the
+ * slow modules of LAZY, each imported function becomes a wrapper that loads the module on its first call.
+ */
 function takeBuiltins(source) {
   return source.replace(/^import\s+(?!type\s)([^;]*?)\s+from\s+"(node:[^"]+)";/gms, (_, clause, id) => {
     const get = `process.getBuiltinModule(${JSON.stringify(id)})`;
     const namespace = /^\*\s+as\s+([\w$]+)$/.exec(clause.trim());
     if (namespace) return `const ${namespace[1]} = ${get};`;
-    const names = (clause.match(/^\{([^}]*)\}$/s)?.[1] ?? "")
+    if (!/^\{[^}]*\}$/s.test(clause.trim())) throw new Error(`unexpected import of ${id}: ${clause}`);
+    const names = clause
+      .trim()
+      .slice(1, -1)
       .split(",")
       .map((part) => part.trim())
       .filter((part) => part && !part.startsWith("type "))
-      .map((part) => part.replace(/\s+as\s+/, ": "));
-    if (!/^\{[^}]*\}$/s.test(clause.trim())) throw new Error(`unexpected import of ${id}: ${clause}`);
-    return names.length > 0 ? `const { ${names.join(", ")} } = ${get};` : "";
+      .map((part) => part.split(/\s+as\s+/));
+    if (names.length === 0) return "";
+    const module = process.getBuiltinModule(id);
+    const lazy = (name) => LAZY.has(id) && typeof module[name] === "function" && /^[a-z]/.test(name);
+    const lines = [];
+    const eager = names.filter(([name]) => !lazy(name));
+    if (eager.length > 0)
+      lines.push(`const { ${eager.map(([name, as]) => (as ? `${name}: ${as}` : name)).join(", ")} } = ${get};`);
+    for (const [name, as] of names.filter(([n]) => lazy(n)))
+      lines.push(`const ${as ?? name} = (...args) => ${get}.${name}(...args);`);
+    return lines.join(" ");
   });
 }
 
@@ -69,45 +89,70 @@ const builtins = {
 };
 
 const separate = pkg.cc?.separate ?? [];
+const shared = pkg.cc?.sharedChunks === true;
 const problems = [];
-for (const entry of [...entries, ...separate]) {
-  const keepApart = {
-    name: "cc-keep-apart",
-    setup(b) {
-      b.onResolve({ filter: /^\.\.?\// }, (args) => {
-        const file = args.path.replace(/^\.\//, "").replace(/\.js$/, ".ts");
-        if (file === entry || !separate.includes(file)) return undefined;
-        return { path: `./${file.replace(/\.ts$/, ".js")}`, external: true };
-      });
-    },
-  };
+/** True if a source hands its own `import.meta.url` on (comments aside). */
+function passesOwnUrl(input) {
+  const source = readFileSync(join(dir, input), "utf8")
+    .split("\n")
+    .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+    .join("\n");
+  return /(?:task(?:<[^>]*>)?\(|url:|registerKind\([^,]*,)\s*import\.meta\.url/.test(source);
+}
+const common = {
+  absWorkingDir: dir,
+  outdir: "dist",
+  outbase: ".",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20.19",
+  packages: "external",
+  sourcemap: "linked",
+  sourcesContent: false,
+  legalComments: "none",
+  // class and function names are looked up at run time (a shareable's class, a task's export name)
+  keepNames: true,
+  metafile: true,
+  logLevel: "warning",
+};
+if (shared) {
+  // `cc.sharedChunks`: the entries share one copy of every module they both use (in dist/_chunk-*.js),
+  // for packages whose module state must exist once per process (a broker, a registry of kinds).
   const result = await build({
-    absWorkingDir: dir,
-    entryPoints: [entry],
-    outdir: "dist",
-    outbase: ".",
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20.19",
-    packages: "external",
-    sourcemap: "linked",
-    sourcesContent: false,
-    legalComments: "none",
-    metafile: true,
-    logLevel: "warning",
-    plugins: [keepApart, builtins],
+    ...common,
+    entryPoints: entries,
+    splitting: true,
+    chunkNames: "_chunk-[hash]",
+    plugins: [builtins],
   });
-  for (const input of Object.keys(result.metafile.inputs)) {
-    if (input === entry || entry === "mod.ts" || input.includes(":")) continue;
-    const source = readFileSync(join(dir, input), "utf8")
-      .split("\n")
-      .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
-      .join("\n");
-    if (/task(?:<[^>]*>)?\(\s*import\.meta\.url|url:\s*import\.meta\.url/.test(source))
-      problems.push(
-        `${input} (copied into dist/${entry.replace(/\.ts$/, ".js")}) passes its own import.meta.url on: list it in package.json's cc.entries or cc.separate`,
-      );
+  for (const [out, info] of Object.entries(result.metafile.outputs)) {
+    if (!out.endsWith(".js") || info.entryPoint) continue;
+    for (const input of Object.keys(info.inputs)) {
+      if (!input.includes(":") && passesOwnUrl(input))
+        problems.push(`${input} (in the shared ${out}) passes its own import.meta.url on: name its file instead`);
+    }
+  }
+} else {
+  for (const entry of [...entries, ...separate]) {
+    const keepApart = {
+      name: "cc-keep-apart",
+      setup(b) {
+        b.onResolve({ filter: /^\.\.?\// }, (args) => {
+          const file = args.path.replace(/^\.\//, "").replace(/\.js$/, ".ts");
+          if (file === entry || !separate.includes(file)) return undefined;
+          return { path: `./${file.replace(/\.ts$/, ".js")}`, external: true };
+        });
+      },
+    };
+    const result = await build({ ...common, entryPoints: [entry], plugins: [keepApart, builtins] });
+    for (const input of Object.keys(result.metafile.inputs)) {
+      if (input === entry || entry === "mod.ts" || input.includes(":")) continue;
+      if (passesOwnUrl(input))
+        problems.push(
+          `${input} (copied into dist/${entry.replace(/\.ts$/, ".js")}) passes its own import.meta.url on: list it in package.json's cc.entries or cc.separate`,
+        );
+    }
   }
 }
 if (problems.length > 0) {

@@ -11,11 +11,14 @@ export function runProcessObject(object: { run(): unknown }): unknown {
 /** A target that does nothing (a Process with neither a target nor its own run()). */
 export function nothing(): void {}
 
+// This module by name, not `import.meta.url`: in the built dist/ its code may sit in a shared chunk.
+const SELF = new URL(`./_process_runner${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+
 /** The task of {@linkcode runProcessObject}. */
-export const runProcessObjectTask = task<typeof runProcessObject>(import.meta.url, "runProcessObject");
+export const runProcessObjectTask = task<typeof runProcessObject>(SELF, "runProcessObject");
 
 /** The task of {@linkcode nothing}. */
-export const nothingTask = task<typeof nothing>(import.meta.url, "nothing");
+export const nothingTask = task<typeof nothing>(SELF, "nothing");
 
 /**
  * Runs a target whose arguments hold primitives inside them (a `Queue` in an object): they arrive as
@@ -29,4 +32,4 @@ export async function runTargetRevived(url: string, name: string, args: unknown[
 }
 
 /** The task of {@linkcode runTargetRevived}. */
-export const runTargetRevivedTask = task<typeof runTargetRevived>(import.meta.url, "runTargetRevived");
+export const runTargetRevivedTask = task<typeof runTargetRevived>(SELF, "runTargetRevived");
