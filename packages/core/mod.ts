@@ -10,6 +10,7 @@ export * from "./bootstrap.ts";
 export * from "./connection.ts";
 export * from "./context.ts";
 export * from "./errors.ts";
+export * from "./import_task_module.ts";
 export * from "./main_module.ts";
 export * from "./protocol.ts";
 export * from "./runtime.ts";

@@ -2,7 +2,7 @@
 // in a local ThreadPoolExecutor / ProcessPoolExecutor (`threads` / `processes`), so that currentJob()
 // answers inside the task wherever it runs.
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { TaskContext } from "@cc/core";
+import { importTaskModule, type TaskContext } from "@cc/core";
 import { encodeThrown } from "./_codec.ts";
 import type { ChunkFailure } from "./_map.ts";
 import { _jobStorage, type JobInfo } from "./job_context.ts";
@@ -38,7 +38,7 @@ export async function runJob(
   args: unknown[],
   chunk: boolean,
 ): Promise<unknown> {
-  const mod = (await import(url)) as Record<string, unknown>;
+  const mod = await importTaskModule(url);
   const fn = Object.hasOwn(mod, exportName) ? mod[exportName] : undefined;
   if (typeof fn !== "function") throw new TypeError(`${url} has no function export named ${exportName}`);
   return call(fn as AnyFunction, info, args, chunk);

@@ -221,6 +221,24 @@ describe.skipIf(REDIS_URL === undefined)("DistributedExecutor with cc-workers (r
     }
   });
 
+  test.each(["in-process", "threads", "processes"])(
+    "a TypeScript task module with an enum and a parameter property runs (--execute %s)",
+    async (mode) => {
+      const q = freshQueue();
+      const tsTasks = join(import.meta.dirname, "testdata", "ts_tasks.ts");
+      const w = startWorker(url, q, ["--tasks", tsTasks, "--concurrency", "1", "--execute", mode]);
+      await w.ready;
+      const ex = new DistributedExecutor({ connection: url, queue: q });
+      try {
+        const scale = task<(x: number, level: number) => number>(pathToFileURL(tsTasks), "scale");
+        expect(await ex.submit(scale, 4, 2)).toBe(40);
+      } finally {
+        await ex.shutdown();
+        w.child.kill("SIGKILL");
+      }
+    },
+  );
+
   test("a timeout counts from the start on the worker: TimeoutError, and the task's signal aborts", async () => {
     const dir = latchDir();
     const error = await executor.submitWith(t("waitForCancel"), [dir, "t"], { timeout: 300 }).catch((e: unknown) => e);

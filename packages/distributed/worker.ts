@@ -8,7 +8,7 @@ import { realpathSync } from "node:fs";
 import { availableParallelism, hostname } from "node:os";
 import { extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { BrokenExecutorError, CancelledError, TaskLoadError, task } from "@cc/core";
+import { BrokenExecutorError, CancelledError, importTaskModule, TaskLoadError, task } from "@cc/core";
 import { ThreadPoolExecutor } from "@cc/executors";
 import { ProcessPoolExecutor } from "@cc/processes";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
@@ -113,7 +113,7 @@ async function loadTasks(specs: readonly string[], cwd: string): Promise<Map<str
     }
     modules.set(name, real);
     const url = pathToFileURL(real).href;
-    const mod = (await import(url)) as Record<string, unknown>;
+    const mod = await importTaskModule(url); // TypeScript too, with cc's loader
     let count = 0;
     for (const key of Object.keys(mod)) {
       const fn = mod[key];
