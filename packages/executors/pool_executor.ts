@@ -19,14 +19,14 @@ import {
   QueueFullError,
   spawnWorker,
   type Task,
-  TimeoutError,
   WorkerConnection,
   type WorkerKind,
 } from "@cc/core";
 import type { Future } from "@cc/futures";
+import { Cancellation } from "./_cancellation.ts";
 import { checkMs } from "./_checks.ts";
 import { Deque } from "./_deque.ts";
-import { ChunkJob, JOB_DISPATCHED, JOB_QUEUED, JOB_RELEASED, Job, newExtra } from "./_job.ts";
+import { ChunkJob, JOB_DISPATCHED, JOB_RELEASED, Job, newExtra } from "./_job.ts";
 import { isMapOptions, runMap, zipInputs } from "./_map.ts";
 import {
   checkPoolArgs,
@@ -48,7 +48,6 @@ import {
   workersToStart,
 } from "./_policy.ts";
 import { PoolWorker } from "./_pool_worker.ts";
-import { SignalWatch } from "./_signal_watch.ts";
 import { type PoolStats, poolStats } from "./_stats.ts";
 import { type StreamOptions, streamOn, streamSlot } from "./_stream.ts";
 import { TaskInfos } from "./_task_infos.ts";
@@ -98,7 +97,7 @@ export class PoolExecutor implements Executor {
   readonly #Broken: PoolSettings["Broken"];
   readonly #queue = new Deque<Job>();
   readonly #infos = new TaskInfos(this);
-  readonly #signals = new SignalWatch((job, reason) => this.#abort(job, reason));
+  readonly #cancellation: Cancellation;
   readonly #workers: PoolWorker[] = [];
   #queued = 0;
   #running = 0;
@@ -131,6 +130,7 @@ export class PoolExecutor implements Executor {
     this.#maxTasksPerWorker = settings.maxTasksPerWorker;
     this.#exitPolicy = settings.exitPolicy;
     this.#Broken = settings.Broken;
+    this.#cancellation = new Cancellation(settings.cancelGraceMs, (worker, pump) => this.#stopWorker(worker, pump));
   }
 
   /**
@@ -187,7 +187,7 @@ export class PoolExecutor implements Executor {
     this.#applyOptions(job, options);
     this.#enqueue(job);
     const signal = options.signal;
-    if (signal && !job.done()) this.#signals.watch(job, signal);
+    if (signal && !job.done()) this.#cancellation.watch(job, signal);
     return job;
   }
 
@@ -364,56 +364,7 @@ export class PoolExecutor implements Executor {
       return;
     }
     extra.callId = worker.connection.call(job.task, args, job, extra.callOptions);
-    const timeout = extra.options?.timeout;
-    if (timeout !== undefined) {
-      extra.timer = setTimeout(
-        () => {
-          const reason = new TimeoutError(`task "${job.task.name}" timed out after ${timeout} ms`);
-          this.#abort(job, reason);
-        },
-        Math.min(timeout, MAX_DELAY),
-      );
-    }
-  }
-
-  /** Cancels a job from its signal or timeout. */
-  #abort(job: Job, reason: unknown): void {
-    if (job.phase <= JOB_QUEUED) {
-      job.cancel();
-      return;
-    }
-    if (job.phase !== JOB_DISPATCHED) return;
-    if (!job.done()) job.setException(reason);
-    const worker = job.worker;
-    if (job.extra?.options?.abort === "terminate") {
-      worker.retiring = true; // an ordered stop: the pool replaces the worker and is not broken
-      this.#removeWorker(worker);
-      void worker.connection.terminate();
-    } else {
-      worker.connection.cancel(job.extra!.callId, reason);
-      const extra = job.extra!;
-      if (!extra.aborted) {
-        // until it answers, the worker may be stuck in it: later tasks go to other workers (or wait)
-        extra.aborted = true;
-        worker.aborted++;
-      }
-      const graceMs = this.#settings.cancelGraceMs;
-      if (Number.isFinite(graceMs) && extra.graceTimer === undefined) {
-        // a task that ignores its signal does not keep its worker: past the grace, the worker is replaced
-        extra.graceTimer = setTimeout(
-          () => {
-            extra.graceTimer = undefined;
-            if (job.phase !== JOB_DISPATCHED || job.worker !== worker) return;
-            worker.retiring = true; // an ordered stop: the pool replaces the worker and is not broken
-            this.#removeWorker(worker);
-            void worker.connection.terminate();
-            if (this.#queue.length > 0) this.#schedulePump();
-          },
-          Math.min(graceMs, MAX_DELAY),
-        );
-        extra.graceTimer.unref(); // the worker keeps Node alive while the task runs, and no longer
-      }
-    }
+    this.#cancellation.dispatched(job);
   }
 
   /** @internal A queued job was cancelled. */
@@ -462,21 +413,15 @@ export class PoolExecutor implements Executor {
   }
 
   #cleanup(job: Job): void {
-    const extra = job.extra;
-    if (extra === undefined) return;
-    if (extra.timer) {
-      clearTimeout(extra.timer);
-      extra.timer = undefined;
-    }
-    if (extra.watched) this.#signals.unwatch(job, extra.options!.signal!);
-    if (extra.graceTimer) {
-      clearTimeout(extra.graceTimer);
-      extra.graceTimer = undefined;
-    }
-    if (extra.aborted) {
-      extra.aborted = false;
-      job.worker.aborted--;
-    }
+    if (job.extra !== undefined) this.#cancellation.cleanup(job);
+  }
+
+  /** Stops a worker in order (its tasks fail, the pool replaces it and is not broken). */
+  #stopWorker(worker: PoolWorker, pump: boolean): void {
+    worker.retiring = true;
+    this.#removeWorker(worker);
+    void worker.connection.terminate();
+    if (pump && this.#queue.length > 0) this.#schedulePump();
   }
 
   #onWorkerIdle(worker: PoolWorker): void {
