@@ -17,7 +17,7 @@ export const JOB_DISPATCHED = 1;
 /** Finished, cancelled or failed: the pool holds no slot for it any more. */
 export const JOB_RELEASED = 2;
 
-/** What a job calls back in its pool (the pool's internal methods; the word after an at sign in a doc comment would strip this from the declarations). */
+/** What a job calls back in its pool (methods of the pool kept out of the published types). */
 export interface JobOwner {
   /** A queued job was cancelled. */
   _cancelledWhileQueued(job: Job): void;
