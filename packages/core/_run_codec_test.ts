@@ -31,4 +31,18 @@ describe("run codec", () => {
     expect(keys).toEqual([1, 2, 1]);
     expect(arity).toEqual([2, 0, 3]);
   });
+
+  it("builds packed arrays (V8 serializes a holey array as index/value pairs), also when arities vary", async () => {
+    const { serialize } = await import("node:v8");
+    const flat = [1, 1, [1, 2], 0, 2, 1, [3], 0, 3, 1, [4, 5, 6], 0, 4, 1, [7, 8], 0];
+    const message = packRun(flat, undefined);
+    expect(roundTrip(flat)).toEqual(flat);
+    // after V8's 2-byte header, "A" (0x41) opens a dense array; "a" (0x61) the sparse form of a holey one
+    for (const part of message.slice(2)) if (Array.isArray(part)) expect(serialize(part)[2]).toBe(0x41);
+    expect(message.slice(6)).toEqual([
+      [1, 3, 4, 7],
+      [2, undefined, 5, 8],
+      [undefined, undefined, 6],
+    ]);
+  });
 });
