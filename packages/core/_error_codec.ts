@@ -2,20 +2,7 @@
 // classes and drops own properties and custom classes, so errors are encoded by hand: class name,
 // name, message, stack, cause chain, AggregateError's errors and cloneable own properties.
 import { serialize } from "node:v8";
-import {
-  BootstrapError,
-  BrokenExecutorError,
-  BrokenProcessPool,
-  BrokenThreadPool,
-  CancelledError,
-  CloneError,
-  InvalidStateError,
-  QueueFullError,
-  RemoteError,
-  TaskLoadError,
-  TimeoutError,
-  WorkerExitError,
-} from "./errors.ts";
+import { reviveError } from "./revive_error.ts";
 
 /** An error as it crosses a boundary. */
 export interface EncodedError {
@@ -36,32 +23,6 @@ interface EncodedValue {
   readonly $ccThrown: 1;
   readonly value: unknown;
 }
-
-const BUILT_IN: Record<string, { prototype: Error }> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-  AggregateError: AggregateError,
-};
-
-/** cc's own classes: recreated only for errors that carry cc's brand (see errors.ts). */
-const CC_OWN: Record<string, { prototype: Error }> = {
-  BootstrapError,
-  CancelledError,
-  TimeoutError,
-  InvalidStateError,
-  BrokenExecutorError,
-  BrokenThreadPool,
-  BrokenProcessPool,
-  WorkerExitError: WorkerExitError,
-  TaskLoadError: TaskLoadError,
-  CloneError: CloneError,
-  QueueFullError: QueueFullError,
-};
 
 const CC_BRAND = Symbol.for("cc.error");
 
@@ -110,26 +71,7 @@ export function decodeError(encoded: unknown): unknown {
   if ((encoded as EncodedValue).$ccThrown === 1) return (encoded as EncodedValue).value;
   const enc = encoded as EncodedError;
   if (enc.$ccError !== 1) return encoded;
-  let error: Error;
-  if (enc.cls === "DOMException") {
-    error = new DOMException(enc.message, enc.name) as unknown as Error;
-  } else {
-    const Known = Object.hasOwn(BUILT_IN, enc.cls)
-      ? BUILT_IN[enc.cls]
-      : enc.cc === 1 && Object.hasOwn(CC_OWN, enc.cls)
-        ? CC_OWN[enc.cls]
-        : undefined;
-    if (Known) {
-      error = Object.create(Known.prototype) as Error;
-      Object.defineProperty(error, "message", { value: enc.message, writable: true, configurable: true });
-      if (error.name !== enc.name) {
-        Object.defineProperty(error, "name", { value: enc.name, writable: true, configurable: true });
-      }
-    } else {
-      error = new RemoteError({ name: enc.name, message: enc.message, remoteClass: enc.cls });
-    }
-  }
-  Object.defineProperty(error, "stack", { value: enc.stack, writable: true, configurable: true });
+  const error = reviveError(enc);
   if ("cause" in enc) {
     Object.defineProperty(error, "cause", { value: decodeError(enc.cause), writable: true, configurable: true });
   }

@@ -13,6 +13,7 @@ export * from "./errors.ts";
 export * from "./import_task_module.ts";
 export * from "./main_module.ts";
 export * from "./protocol.ts";
+export * from "./revive_error.ts";
 export * from "./runtime.ts";
 export * from "./shareable.ts";
 export * from "./task.ts";

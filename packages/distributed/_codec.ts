@@ -4,46 +4,10 @@
 // errors (class name, name, message, stack, cause, AggregateError's errors, own properties, as
 // @cc/core's error codec keeps them). Functions and symbols cannot cross and fail with a CloneError
 // naming their path. Decoding never runs code: tags map to a fixed set of constructors.
-import {
-  BootstrapError,
-  BrokenExecutorError,
-  BrokenProcessPool,
-  BrokenThreadPool,
-  CancelledError,
-  CloneError,
-  InvalidStateError,
-  QueueFullError,
-  RemoteError,
-  TaskLoadError,
-  TimeoutError,
-  WorkerExitError,
-} from "@cc/core";
+import { CloneError, RemoteError, reviveError } from "@cc/core";
 
 const TAG = "$cc";
 
-const BUILT_IN: Record<string, { prototype: Error }> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-  AggregateError,
-};
-const CC_OWN: Record<string, { prototype: Error }> = {
-  BootstrapError,
-  CancelledError,
-  TimeoutError,
-  InvalidStateError,
-  BrokenExecutorError,
-  BrokenThreadPool,
-  BrokenProcessPool,
-  WorkerExitError,
-  TaskLoadError,
-  CloneError,
-  QueueFullError,
-};
 const CC_BRAND = Symbol.for("cc.error");
 const SKIP = new Set(["name", "message", "stack", "cause", "errors"]);
 
@@ -277,26 +241,7 @@ export function decodeThrown(data: unknown): unknown {
 }
 
 function decodeErrorFields(enc: EncodedError): Error {
-  let error: Error;
-  if (enc.cls === "DOMException") {
-    error = new DOMException(enc.message, enc.name) as unknown as Error;
-  } else {
-    const Known = Object.hasOwn(BUILT_IN, enc.cls)
-      ? BUILT_IN[enc.cls]
-      : enc.cc === 1 && Object.hasOwn(CC_OWN, enc.cls)
-        ? CC_OWN[enc.cls]
-        : undefined;
-    if (Known) {
-      error = Object.create(Known.prototype) as Error;
-      Object.defineProperty(error, "message", { value: enc.message, writable: true, configurable: true });
-      if (error.name !== enc.name) {
-        Object.defineProperty(error, "name", { value: enc.name, writable: true, configurable: true });
-      }
-    } else {
-      error = new RemoteError({ name: enc.name, message: enc.message, remoteClass: enc.cls });
-    }
-  }
-  Object.defineProperty(error, "stack", { value: enc.stack, writable: true, configurable: true });
+  const error = reviveError(enc);
   if ("cause" in enc) {
     Object.defineProperty(error, "cause", { value: decodeThrown(enc.cause), writable: true, configurable: true });
   }
