@@ -15,7 +15,16 @@ const args = Object.fromEntries(
 );
 const rounds = Number(args.rounds ?? 15);
 const node = args.node ?? process.execPath;
-const modules = ["@cc/executors", "@cc/processes", "@cc/threads", "@cc/async", "@cc/core", "piscina", "tinypool", "workerpool"];
+const modules = [
+  "@cc/executors",
+  "@cc/processes",
+  "@cc/threads",
+  "@cc/async",
+  "@cc/core",
+  "piscina",
+  "tinypool",
+  "workerpool",
+];
 
 const probe = `
 const c0 = process.cpuUsage(); const t0 = performance.now();
