@@ -154,8 +154,16 @@ export function serve(kind: string, object: BrokerObject, meta?: unknown): Handl
   return { address: broker.address, token: broker.token, pid: process.pid, id, kind, meta };
 }
 
+let primitivesSeen = false;
+
+/** Whether this process has made or received any primitive (until then no argument can hold one). */
+export function anyPrimitive(): boolean {
+  return primitivesSeen;
+}
+
 /** Attaches a handle to a proxy object. */
 export function attach<P extends object>(proxy: P, handle: Handle): P {
+  primitivesSeen = true;
   Object.defineProperty(proxy, HANDLE, { value: handle, enumerable: false });
   return proxy;
 }

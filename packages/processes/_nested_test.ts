@@ -1,6 +1,6 @@
 import { task } from "@cc/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { ListProxy, Manager, Pipe, type PipeConnection, Process, Queue } from "./mod.ts";
+import { ListProxy, Manager, Pipe, type PipeConnection, Pool, Process, ProcessPoolExecutor, Queue } from "./mod.ts";
 import { Reporter } from "./testdata/primitive_processes.ts";
 import type * as T from "./testdata/primitive_tasks.ts";
 
@@ -58,5 +58,21 @@ describe("primitives inside values", () => {
     expect(p.exitCode).toBe(0);
     expect(await results.get()).toBe(`from ${p.pid}`);
     expect([await extra[0]!.get(), await extra[1]!.get()]).toEqual(["extra", "extra"]);
+  });
+
+  it("a Queue inside an object argument of a ProcessPoolExecutor task arrives as a Queue (was {})", async () => {
+    await using executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const queue = new Queue<string>();
+    expect(await executor.submit(produceNested, { out: { queue }, tag: "e" }, 2)).toBe(2);
+    expect(await executor.submitWith(produceNested, [{ out: { queue }, tag: "w" }, 1], { timeout: 60_000 })).toBe(1);
+    expect([await queue.get(), await queue.get(), await queue.get()]).toEqual(["e:0", "e:1", "w:0"]);
+  });
+
+  it("a Queue inside an object argument of a Pool task arrives as a Queue (was {})", async () => {
+    await using pool = new Pool({ processes: 1 });
+    const queue = new Queue<string>();
+    expect(await pool.applyAsync(produceNested, [{ out: { queue }, tag: "p" }, 1]).get()).toBe(1);
+    expect(await pool.apply(produceNested, [{ out: { queue }, tag: "q" }, 1])).toBe(1);
+    expect([await queue.get(), await queue.get()]).toEqual(["p:0", "q:0"]);
   });
 });

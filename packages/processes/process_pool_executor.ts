@@ -4,8 +4,10 @@
  * @module
  */
 import { availableParallelism } from "node:os";
-import { BrokenProcessPool } from "@cc/core";
-import { PoolExecutor, type PoolExecutorOptions } from "@cc/executors";
+import { BrokenProcessPool, type Task } from "@cc/core";
+import { PoolExecutor, type PoolExecutorOptions, type SubmitOptions } from "@cc/executors";
+import type { Future } from "@cc/futures";
+import { poolCall } from "./_pool_args.ts";
 
 /** Options of {@linkcode ProcessPoolExecutor}. */
 export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {
@@ -76,5 +78,46 @@ export class ProcessPoolExecutor extends PoolExecutor {
       onWorkerExit: "break",
       broken: BrokenProcessPool,
     });
+  }
+
+  /**
+   * Schedules `task(...args)` in a child process, as {@linkcode PoolExecutor.submit}; a `Queue`, `Lock`…
+   * of this package inside an argument (`{ queue }`, `[lock]`) arrives as the same primitive.
+   *
+   * @example
+   * ```ts no-run
+   * import { isMainModule, task } from "@cc/core";
+   * import { ProcessPoolExecutor, Queue } from "@cc/processes";
+   * export async function report(out: { queue: Queue<string> }): Promise<void> { await out.queue.put("done"); }
+   * if (isMainModule(import.meta)) {
+   *   await using executor = new ProcessPoolExecutor({ maxWorkers: 2 });
+   *   const queue = new Queue<string>();
+   *   await executor.submit(task<typeof report>(import.meta.url, "report"), { queue });
+   *   console.log(await queue.get()); // "done"
+   * }
+   * ```
+   */
+  override submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
+    const [t, a] = poolCall(task, args);
+    return t === task ? super.submit(task, ...args) : (super.submit(t, ...a) as Future<R>);
+  }
+
+  /**
+   * {@linkcode ProcessPoolExecutor.submit} with per-call options (as {@linkcode PoolExecutor.submitWith}).
+   *
+   * @example
+   * ```ts no-run
+   * import { isMainModule, task } from "@cc/core";
+   * import { ProcessPoolExecutor } from "@cc/processes";
+   * export function square(x: number): number { return x * x; }
+   * if (isMainModule(import.meta)) {
+   *   await using executor = new ProcessPoolExecutor({ maxWorkers: 2 });
+   *   console.log(await executor.submitWith(task<typeof square>(import.meta.url, "square"), [7], { timeout: 1000 })); // 49
+   * }
+   * ```
+   */
+  override submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options: SubmitOptions = {}): Future<R> {
+    const [t, a] = poolCall(task, args);
+    return t === task ? super.submitWith(task, args, options) : (super.submitWith(t, a, options) as Future<R>);
   }
 }
