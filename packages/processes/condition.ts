@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { TimeoutError } from "@cc/core";
+
 import { localBroker } from "./_broker.ts";
 import { attach, BrokerProxy, HANDLE, type Handle, handleOf, invoke, registerKind, serve } from "./_broker_client.ts";
 import { ConditionObject, LockObject } from "./_broker_sync.ts";
+import { hold } from "./_hold.ts";
 import { Lock, RLock } from "./lock.ts";
 import { timeoutOf, type WaitOptions } from "./wait_options.ts";
 
@@ -97,17 +98,8 @@ export class Condition extends BrokerProxy {
    * }
    * ```
    */
-  async hold(options?: WaitOptions): Promise<AsyncDisposable> {
-    if (!(await this.acquire(options)))
-      throw new TimeoutError(`Condition.hold() timed out after ${options?.timeout} ms`);
-    let done = false;
-    return {
-      [Symbol.asyncDispose]: async () => {
-        if (done) return;
-        done = true;
-        await this.release();
-      },
-    };
+  hold(options?: WaitOptions): Promise<AsyncDisposable> {
+    return hold(this, options);
   }
 
   /**

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { TimeoutError } from "@cc/core";
+
 import { attach, BrokerProxy, HANDLE, invoke, registerKind, serve } from "./_broker_client.ts";
 import { LockObject } from "./_broker_sync.ts";
+import { hold } from "./_hold.ts";
 import { timeoutOf, type WaitOptions } from "./wait_options.ts";
 
 let counter = 0;
@@ -117,18 +118,8 @@ export class Lock extends BrokerProxy {
    * console.assert(!(await lock.locked()));
    * ```
    */
-  async hold(options?: WaitOptions): Promise<AsyncDisposable> {
-    if (!(await this.acquire(options))) {
-      throw new TimeoutError(`${this.constructor.name}.hold() timed out after ${options?.timeout} ms`);
-    }
-    let done = false;
-    return {
-      [Symbol.asyncDispose]: async () => {
-        if (done) return;
-        done = true;
-        await this.release();
-      },
-    };
+  hold(options?: WaitOptions): Promise<AsyncDisposable> {
+    return hold(this, options);
   }
 }
 
