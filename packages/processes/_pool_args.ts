@@ -7,8 +7,14 @@ import { anyPrimitive } from "./_broker_client.ts";
 import { encodeNested, hasNestedPrimitive } from "./_nested.ts";
 import { runTargetRevivedTask } from "./_process_runner.ts";
 
-/** The task and arguments to submit for `task(...args)`: the same, or the runner's when a primitive is nested. */
-export function poolCall(task: Task, args: unknown[]): [Task, unknown[]] {
-  if (!anyPrimitive() || !hasNestedPrimitive(args)) return [task, args];
-  return [runTargetRevivedTask as Task, [task.url, task.name, encodeNested(args)]];
+/**
+ * The runner's arguments for `task(...args)` when a primitive is nested in `args`; `undefined` (submit
+ * `task` as it is) otherwise, which is all a call costs until this process has seen a primitive.
+ */
+export function nestedCall(task: Task, args: unknown[]): unknown[] | undefined {
+  if (!anyPrimitive() || !hasNestedPrimitive(args)) return undefined;
+  return [task.url, task.name, encodeNested(args)];
 }
+
+/** The task that runs a call given by {@linkcode nestedCall}'s arguments. */
+export const NESTED_RUNNER: Task = runTargetRevivedTask as Task;

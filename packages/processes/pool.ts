@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { assertNotBootstrapping, BrokenProcessPool, CancelledError, InvalidStateError, type Task } from "@cc/core";
 import { type MapOptions, PoolExecutor, type PoolExecutorOptions, type PoolStats } from "@cc/executors";
 import { Future } from "@cc/futures";
-import { poolCall } from "./_pool_args.ts";
+import { NESTED_RUNNER, nestedCall } from "./_pool_args.ts";
 import { AsyncResult } from "./async_result.ts";
 
 /** The engine's entries `Pool` uses: `@internal` in `@cc/executors`, so absent from its published types. */
@@ -169,8 +169,19 @@ export class Pool implements AsyncDisposable {
   }
 
   #submit<R>(task: Task, args: unknown[]): Future<R> {
-    const [t, a] = poolCall(task, args);
-    return this.#executor.submit(t, ...a) as Future<R>;
+    const nested = nestedCall(task, args);
+    return (
+      nested ? this.#executor.submit(NESTED_RUNNER, ...nested) : this.#executor.submit(task, ...args)
+    ) as Future<R>;
+  }
+
+  #submitWith<R>(task: Task, args: unknown[], signal: AbortSignal): Future<R> {
+    const nested = nestedCall(task, args);
+    return (
+      nested
+        ? this.#executor.submitWith(NESTED_RUNNER, nested, { signal })
+        : this.#executor.submitWith(task, args, { signal })
+    ) as Future<R>;
   }
 
   #submitChunk<R>(task: Task, chunk: unknown[][]): Future<R[]> {
@@ -245,9 +256,7 @@ export class Pool implements AsyncDisposable {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     const { signal } = options;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError("signal must be an AbortSignal");
-    const future = signal
-      ? (this.#executor.submitWith(...poolCall(task, args), { signal }) as Future<R>)
-      : this.#submit<R>(task, args);
+    const future = signal ? this.#submitWith<R>(task, args, signal) : this.#submit<R>(task, args);
     return this.#withCallbacks(future, options);
   }
 

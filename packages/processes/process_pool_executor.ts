@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { BrokenProcessPool, type Task } from "@cc/core";
 import { PoolExecutor, type PoolExecutorOptions, type SubmitOptions } from "@cc/executors";
 import type { Future } from "@cc/futures";
-import { poolCall } from "./_pool_args.ts";
+import { NESTED_RUNNER, nestedCall } from "./_pool_args.ts";
 
 /** Options of {@linkcode ProcessPoolExecutor}. */
 export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {
@@ -98,8 +98,8 @@ export class ProcessPoolExecutor extends PoolExecutor {
    * ```
    */
   override submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<R> {
-    const [t, a] = poolCall(task, args);
-    return t === task ? super.submit(task, ...args) : (super.submit(t, ...a) as Future<R>);
+    const nested = nestedCall(task, args);
+    return nested ? (super.submit(NESTED_RUNNER, ...nested) as Future<R>) : super.submit(task, ...args);
   }
 
   /**
@@ -117,7 +117,9 @@ export class ProcessPoolExecutor extends PoolExecutor {
    * ```
    */
   override submitWith<A extends unknown[], R>(task: Task<A, R>, args: A, options: SubmitOptions = {}): Future<R> {
-    const [t, a] = poolCall(task, args);
-    return t === task ? super.submitWith(task, args, options) : (super.submitWith(t, a, options) as Future<R>);
+    const nested = nestedCall(task, args);
+    return nested
+      ? (super.submitWith(NESTED_RUNNER, nested, options) as Future<R>)
+      : super.submitWith(task, args, options);
   }
 }
