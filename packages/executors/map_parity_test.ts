@@ -2,7 +2,7 @@
 // Lib/test/test_concurrent_futures/{executor.py,test_shutdown.py} and piscina's test/task-queue.ts.
 // Each runs over real worker threads.
 import { InvalidStateError, QueueFullError, TimeoutError, task } from "@cc/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "./mod.ts";
 import type * as T from "./testdata/map_parity_tasks.ts";
 
@@ -183,8 +183,8 @@ describe("maxQueue and tasks about to start (issue 17, item 7)", () => {
     const executor = pool({ maxWorkers: 1, maxQueue: 2 });
     const latch = new Int32Array(new SharedArrayBuffer(4));
     const first = executor.submit(held, latch, 1);
-    await new Promise((resolve) => setTimeout(resolve, 0)); // dispatched
-    expect(first.running()).toBe(true);
+    // dispatched: the pool marks the future running when it hands the task to the worker
+    await vi.waitFor(() => expect(first.running()).toBe(true), { timeout: 30_000, interval: 1 });
     const more = [2, 3].map((x) => executor.submit(held, latch, x));
     expect(() => executor.submit(held, latch, 4)).toThrow(QueueFullError);
     Atomics.store(latch, 0, 1);
